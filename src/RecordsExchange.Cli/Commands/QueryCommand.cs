@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Google.Protobuf;
+using RecordsExchange.Client;
+using RecordsExchange.Core.Requests;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Cli.Commands;
+
+/// <summary>`rx query`: ask the server one question about one person, as an agency would.</summary>
+internal static class QueryCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("query", "Ask about one person as an agency client (by default the development demo agency).");
+        command.Subcommands.Add(CreateMethod("history", "Criminal history: charges and dispositions.", async (client, context, subject, ct) =>
+            await client.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = context, Subject = subject }, cancellationToken: ct), FormatHistory));
+        command.Subcommands.Add(CreateMethod("release", "Custody status and scheduled release date.", async (client, context, subject, ct) =>
+            await client.GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = context, Subject = subject }, cancellationToken: ct), FormatRelease));
+        return command;
+    }
+
+    private static Command CreateMethod<TResponse>(string name, string description,
+        Func<RecordsService.RecordsServiceClient, RequestContext, SubjectRef, CancellationToken, Task<TResponse>> call,
+        Action<TResponse, TextWriter> format)
+        where TResponse : IMessage
+    {
+        var arguments = new QueryArguments();
+        var command = new Command(name, description);
+        arguments.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var connection = AgencyConnectionOptions.FromFiles(parse.GetRequiredValue(arguments.Server), parse.GetRequiredValue(arguments.Certificate), parse.GetRequiredValue(arguments.CountyCa));
+            var (channel, client) = AgencyConnection.CreateRecordsClient(connection);
+            using (channel)
+            {
+                var response = await call(client, arguments.ContextFrom(parse), arguments.SubjectFrom(parse), cancellationToken);
+                var output = parse.InvocationConfiguration.Output;
+                if (parse.GetValue(arguments.Json))
+                {
+                    await output.WriteLineAsync(JsonFormatter.Default.Format(response));
+                }
+                else
+                {
+                    format(response, output);
+                }
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void FormatHistory(GetCriminalHistoryResponse response, TextWriter output)
+    {
+        WritePerson(response.DecisionId, response.Person, output);
+        if (response.Charges.Count == 0)
+        {
+            output.WriteLine("  no charges on record");
+        }
+        foreach (var charge in response.Charges)
+        {
+            var flags = string.Join(" ", new[] { charge.SeriousFelony ? "serious" : "", charge.ViolentFelony ? "violent" : "" }.Where(f => f.Length > 0));
+            output.WriteLine($"  {Date(charge.OffenseDate)}  {charge.Statute,-16} {charge.Description} [{Words(charge.Level)}{(flags.Length > 0 ? " " + flags : "")}]");
+            output.WriteLine(charge.Disposition is { } d
+                ? $"              {Words(d.Result)} {Date(d.DispositionDate)}{(d.ConvictedLevel != OffenseLevel.Unspecified ? " as " + Words(d.ConvictedLevel) : "")}, sentence: {Words(d.Sentence)}{(d.Prop47Reduced ? ", reduced under Prop 47" : "")}"
+                : "              pending");
+        }
+    }
+
+    private static void FormatRelease(GetReleaseInfoResponse response, TextWriter output)
+    {
+        WritePerson(response.DecisionId, response.Person, output);
+        output.WriteLine($"  booking:            {(response.BookingNumber.Length > 0 ? response.BookingNumber : "none")}");
+        output.WriteLine($"  custody:            {Words(response.CustodyStatus)}");
+        output.WriteLine($"  scheduled release:  {(response.ScheduledReleaseDate is null ? "not set" : Date(response.ScheduledReleaseDate))}");
+        if (response.ReleasedAt is not null)
+        {
+            output.WriteLine($"  released at:        {response.ReleasedAt.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static void WritePerson(ulong decisionId, PersonSummary person, TextWriter output)
+    {
+        output.WriteLine($"decision {decisionId}: {person.LastName}, {person.FirstName}, born {Date(person.DateOfBirth)}, county person {person.CountyPersonNumber}"
+            + (person.Synthetic ? "  [SYNTHETIC DEMO RECORD]" : ""));
+    }
+
+    private static string Date(CalendarDate? date) =>
+        date is not null && CalendarDates.TryToDateOnly(date, out var d) ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "----------";
+
+    // OFFENSE_LEVEL_FELONY -> "felony": the enum names already say it in words.
+    private static string Words<TEnum>(TEnum value) where TEnum : struct, Enum
+    {
+        var name = value.ToString();
+        return string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    }
+}

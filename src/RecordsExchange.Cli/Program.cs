@@ -1,0 +1,3 @@
+using RecordsExchange.Cli;
+
+return await RxCommand.BuildRootCommand().Parse(args).InvokeAsync();

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace RecordsExchange.Core.Certificates;
+
+/// <summary>Creates and checks the county's certificates: a CA, server certificates and agency client certificates.</summary>
+public static class CertificateAuthority
+{
+    private static readonly Oid s_serverAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid s_clientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    /// <summary>Creates a self-signed CA that may sign end-entity certificates only (path length 0).</summary>
+    public static X509Certificate2 CreateCa(string commonName, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(notBefore, notAfter);
+    }
+
+    /// <summary>Issues a TLS server certificate for the given host names and addresses.</summary>
+    public static X509Certificate2 IssueServer(X509Certificate2 ca, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        var first = "";
+        foreach (var dns in dnsNames)
+        {
+            names.AddDnsName(dns);
+            first = first.Length == 0 ? dns : first;
+        }
+        foreach (var address in addresses)
+        {
+            names.AddIpAddress(address);
+        }
+        return Issue(ca, $"CN={first}", s_serverAuth, notBefore, notAfter, names.Build());
+    }
+
+    /// <summary>Issues an agency client certificate usable only for TLS client authentication.</summary>
+    public static X509Certificate2 IssueClient(X509Certificate2 ca, string commonName, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        Issue(ca, $"CN={commonName}", s_clientAuth, notBefore, notAfter, extension: null);
+
+    /// <summary>Lower-case hex SHA-256 of the certificate's DER bytes: the key agencies are registered by.</summary>
+    public static string Thumbprint(X509Certificate2 certificate) =>
+        Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
+
+    /// <summary>
+    /// True when the certificate chains to <paramref name="ca"/> alone (never the system store), is
+    /// within its validity period and carries the required extended key usage.
+    /// </summary>
+    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, bool clientAuth, out string problem)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        // Revocation is the county's own registry (checked on every call), not CRL fetching over a network.
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(clientAuth ? s_clientAuth : s_serverAuth);
+        chain.ChainPolicy.VerificationTime = DateTime.Now;
+        if (chain.Build(certificate))
+        {
+            problem = "";
+            return true;
+        }
+        problem = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
+        return false;
+    }
+
+    /// <summary>Writes the certificate as PEM, and its private key (if any) as PKCS#8 PEM readable only by the owner.</summary>
+    public static void WritePem(X509Certificate2 certificate, string certificatePath, string? keyPath)
+    {
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        if (keyPath is not null)
+        {
+            using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The certificate has no ECDSA private key.");
+            WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        }
+    }
+
+    /// <summary>Writes the certificate with its private key as a PKCS#12 file readable only by the owner.</summary>
+    public static void WritePfx(X509Certificate2 certificate, string path, string? password = null) =>
+        WritePrivate(path, certificate.Export(X509ContentType.Pkcs12, password));
+
+    /// <summary>Loads a PKCS#12 file with its private key.</summary>
+    public static X509Certificate2 LoadPfx(string path, string? password = null) =>
+        X509CertificateLoader.LoadPkcs12FromFile(path, password);
+
+    /// <summary>Loads a certificate (no key) from a PEM or DER file.</summary>
+    public static X509Certificate2 LoadCertificate(string path) =>
+        X509CertificateLoader.LoadCertificateFromFile(path);
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, Oid usage, DateTimeOffset notBefore, DateTimeOffset notAfter, X509Extension? extension)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        if (extension is not null)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        // A child may not outlive its issuer.
+        var end = notAfter < ca.NotAfter ? notAfter : new DateTimeOffset(ca.NotAfter);
+        using var unkeyed = request.Create(ca, notBefore, end, serial);
+        return unkeyed.CopyWithPrivateKey(key);
+    }
+
+    private static void WritePrivate(string path, string text) => WritePrivate(path, System.Text.Encoding.ASCII.GetBytes(text));
+
+    private static void WritePrivate(string path, byte[] bytes)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using var stream = new FileStream(path, options);
+        stream.Write(bytes);
+    }
+}

@@ -1,0 +1,35 @@
+namespace RecordsExchange.Core.Clients;
+
+/// <summary>An agency system the county has registered, and the certificates it may present.</summary>
+public sealed class AgencyClient
+{
+    /// <summary>County-assigned client id, for example "ice-sf-ero".</summary>
+    public required string ClientId { get; set; }
+    public required string DisplayName { get; set; }
+
+    /// <summary>The agency's own identifier, such as its NCIC Originating Agency Identifier (ORI).</summary>
+    public required string AgencyIdentifier { get; set; }
+
+    public ClientStatus Status { get; set; } = ClientStatus.Active;
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<AgencyCertificate> Certificates { get; set; } = [];
+}
+
+/// <summary>A client certificate registered to an agency client, known by its SHA-256 thumbprint.</summary>
+public sealed class AgencyCertificate
+{
+    /// <summary>Lower-case hex SHA-256 of the DER certificate.</summary>
+    public required string Thumbprint { get; set; }
+    public required string ClientId { get; set; }
+    public required string Subject { get; set; }
+    public DateTimeOffset NotBefore { get; set; }
+    public DateTimeOffset NotAfter { get; set; }
+    public ClientStatus Status { get; set; } = ClientStatus.Active;
+    public DateTimeOffset AddedAt { get; set; }
+}
+
+public enum ClientStatus
+{
+    Active = 1,
+    Revoked = 2,
+}

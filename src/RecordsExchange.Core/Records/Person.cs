@@ -1,0 +1,42 @@
+namespace RecordsExchange.Core.Records;
+
+/// <summary>A person known to the county jail, with identifiers that agencies may name exactly.</summary>
+public sealed class Person
+{
+    /// <summary>Internal key; it goes into the audit ledger as the subject and is never shown to agencies.</summary>
+    public long Id { get; set; }
+    public required string CountyPersonNumber { get; set; }
+    public string? FbiNumber { get; set; }
+    public string? StateId { get; set; }
+    public required string LastName { get; set; }
+    public required string FirstName { get; set; }
+    public DateOnly DateOfBirth { get; set; }
+
+    /// <summary>Upper-cased last name, kept so that exact case-insensitive matching can use an index.</summary>
+    public string LastNameKey { get; set; } = "";
+
+    /// <summary>Upper-cased first name, kept for the same reason as <see cref="LastNameKey"/>.</summary>
+    public string FirstNameKey { get; set; } = "";
+
+    /// <summary>Non-public personal information: stored for jail operations, never disclosed to agencies.</summary>
+    public string? HomeAddress { get; set; }
+
+    /// <summary>Non-public personal information: stored for jail operations, never disclosed to agencies.</summary>
+    public string? PhoneNumber { get; set; }
+
+    /// <summary>True for generated demonstration data that describes no real person.</summary>
+    public bool Synthetic { get; set; }
+
+    public List<Booking> Bookings { get; set; } = [];
+    public List<Charge> Charges { get; set; } = [];
+
+    /// <summary>Normalizes a name the way lookups compare it: trimmed and upper-cased invariantly.</summary>
+    public static string NameKey(string name) => name.Trim().ToUpperInvariant();
+
+    /// <summary>Refreshes the name keys after a name changes.</summary>
+    public void UpdateNameKeys()
+    {
+        LastNameKey = NameKey(LastName);
+        FirstNameKey = NameKey(FirstName);
+    }
+}

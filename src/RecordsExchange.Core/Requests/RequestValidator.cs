@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Core.Requests;
+
+/// <summary>Checks an agency request's context and subject, reporting every problem at once.</summary>
+public sealed partial class RequestValidator(RequestValidationOptions options)
+{
+    private const int MaxIdentifierLength = 32;
+    private const int MaxTextLength = 100;
+
+    private readonly HashSet<string> _purposeCodes = new(options.PurposeCodes, StringComparer.Ordinal);
+
+    /// <summary>Throws <see cref="RequestValidationException"/> listing every violation, or returns when the request is valid.</summary>
+    public void Validate(IAgencyRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        ValidateContext(request.Context, violations);
+        ValidateSubject(request.Subject, violations);
+        if (violations.Count > 0)
+        {
+            throw new RequestValidationException(violations);
+        }
+    }
+
+    private void ValidateContext(RequestContext? context, List<FieldViolation> violations)
+    {
+        if (context is null)
+        {
+            violations.Add(new("context", "is required"));
+            return;
+        }
+
+        RequireText(context.OfficerId, "context.officer_id", MaxIdentifierLength, violations);
+        RequireText(context.OfficerName, "context.officer_name", MaxTextLength, violations);
+        RequireText(context.CaseNumber, "context.case_number", MaxIdentifierLength, violations);
+        RequireText(context.Justification, "context.justification", options.MaxJustificationLength, violations);
+
+        if (string.IsNullOrWhiteSpace(context.PurposeCode))
+        {
+            violations.Add(new("context.purpose_code", "is required"));
+        }
+        else if (!_purposeCodes.Contains(context.PurposeCode))
+        {
+            violations.Add(new("context.purpose_code", $"must be one of: {string.Join(", ", options.PurposeCodes)}"));
+        }
+
+        switch (context.LegalBasis)
+        {
+            case LegalBasis.Unspecified:
+                violations.Add(new("context.legal_basis", "is required (use LEGAL_BASIS_NONE when no legal process accompanies the request)"));
+                break;
+            case LegalBasis.None:
+                if (context.LegalDocumentNumber.Length > 0)
+                {
+                    violations.Add(new("context.legal_document_number", "must be empty when the legal basis is LEGAL_BASIS_NONE"));
+                }
+                break;
+            case LegalBasis.AdministrativeDetainer or LegalBasis.JudicialWarrant:
+                RequireIdentifier(context.LegalDocumentNumber, "context.legal_document_number", violations);
+                break;
+            default:
+                violations.Add(new("context.legal_basis", "is not a known legal basis"));
+                break;
+        }
+    }
+
+    private static void ValidateSubject(SubjectRef? subject, List<FieldViolation> violations)
+    {
+        switch (subject?.IdentifierCase ?? SubjectRef.IdentifierOneofCase.None)
+        {
+            case SubjectRef.IdentifierOneofCase.None:
+                violations.Add(new("subject", "must name exactly one identifier"));
+                break;
+            case SubjectRef.IdentifierOneofCase.BookingNumber:
+                RequireIdentifier(subject!.BookingNumber, "subject.booking_number", violations);
+                break;
+            case SubjectRef.IdentifierOneofCase.CountyPersonNumber:
+                RequireIdentifier(subject!.CountyPersonNumber, "subject.county_person_number", violations);
+                break;
+            case SubjectRef.IdentifierOneofCase.FbiNumber:
+                RequireIdentifier(subject!.FbiNumber, "subject.fbi_number", violations);
+                break;
+            case SubjectRef.IdentifierOneofCase.StateId:
+                RequireIdentifier(subject!.StateId, "subject.state_id", violations);
+                break;
+            case SubjectRef.IdentifierOneofCase.NameAndBirthDate:
+                var name = subject!.NameAndBirthDate;
+                RequireText(name.LastName, "subject.name_and_birth_date.last_name", MaxTextLength, violations);
+                RequireText(name.FirstName, "subject.name_and_birth_date.first_name", MaxTextLength, violations);
+                if (name.DateOfBirth is null)
+                {
+                    violations.Add(new("subject.name_and_birth_date.date_of_birth", "is required"));
+                }
+                else if (!CalendarDates.TryToDateOnly(name.DateOfBirth, out var dob) || dob > DateOnly.FromDateTime(DateTime.UtcNow))
+                {
+                    violations.Add(new("subject.name_and_birth_date.date_of_birth", "must be a real date in the past"));
+                }
+                break;
+        }
+    }
+
+    private static void RequireText(string value, string field, int maxLength, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            violations.Add(new(field, "is required"));
+        }
+        else if (value.Length > maxLength)
+        {
+            violations.Add(new(field, $"must be at most {maxLength} characters"));
+        }
+        else if (value.Any(char.IsControl))
+        {
+            violations.Add(new(field, "must not contain control characters"));
+        }
+    }
+
+    private static void RequireIdentifier(string value, string field, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            violations.Add(new(field, "is required"));
+        }
+        else if (value.Length > MaxIdentifierLength || !IdentifierPattern().IsMatch(value))
+        {
+            violations.Add(new(field, $"must be 1 to {MaxIdentifierLength} letters, digits or hyphens, matched exactly"));
+        }
+    }
+
+    // Exact identifiers only: no wildcards, spaces or punctuation that a lookup could interpret.
+    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    private static partial Regex IdentifierPattern();
+}

@@ -1,0 +1,51 @@
+namespace RecordsExchange.Data;
+
+/// <summary>
+/// The database-level guards that make the audit table append-only, applied by the migrations.
+/// Written by hand because EF Core has no model for triggers or ledger tables.
+/// </summary>
+public static class AppendOnlyAudit
+{
+    /// <summary>SQLite: triggers abort any UPDATE or DELETE on the audit table.</summary>
+    public const string SqliteTriggers = """
+        CREATE TRIGGER AuditEntries_NoUpdate BEFORE UPDATE ON AuditEntries
+        BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: UPDATE is not allowed'); END;
+        CREATE TRIGGER AuditEntries_NoDelete BEFORE DELETE ON AuditEntries
+        BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: DELETE is not allowed'); END;
+        """;
+
+    /// <summary>
+    /// SQL Server 2022 / Azure SQL: the audit table is an append-only ledger table, so the engine
+    /// itself refuses UPDATE and DELETE and keeps its own tamper-evident digest of every insert.
+    /// The columns match the EF model (the model snapshot and a test check that they stay in step).
+    /// </summary>
+    public const string SqlServerLedgerTable = """
+        CREATE TABLE [AuditEntries] (
+            [Sequence] bigint NOT NULL,
+            [RecordedAt] datetimeoffset NOT NULL,
+            [RequestId] nvarchar(64) NOT NULL,
+            [TraceId] nvarchar(64) NULL,
+            [Method] nvarchar(128) NOT NULL,
+            [ClientId] nvarchar(64) NULL,
+            [AgencyIdentifier] nvarchar(32) NULL,
+            [CertificateThumbprint] nvarchar(64) NULL,
+            [OfficerId] nvarchar(256) NULL,
+            [OfficerName] nvarchar(256) NULL,
+            [PurposeCode] nvarchar(256) NULL,
+            [LegalBasis] nvarchar(64) NULL,
+            [LegalDocumentNumber] nvarchar(256) NULL,
+            [CaseNumber] nvarchar(256) NULL,
+            [Justification] nvarchar(1000) NULL,
+            [SubjectIdentifier] nvarchar(256) NULL,
+            [SubjectKey] bigint NULL,
+            [Decision] nvarchar(16) NOT NULL,
+            [StatusCode] nvarchar(32) NOT NULL,
+            [RuleId] nvarchar(128) NULL,
+            [Reason] nvarchar(1000) NULL,
+            [DisclosedFields] nvarchar(1000) NULL,
+            [ResponseSha256] nvarchar(64) NULL,
+            [PolicyHash] nvarchar(64) NULL,
+            CONSTRAINT [PK_AuditEntries] PRIMARY KEY ([Sequence])
+        ) WITH (LEDGER = ON (APPEND_ONLY = ON));
+        """;
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RecordsExchange.Core.Clients;
+
+namespace RecordsExchange.Data.Configurations;
+
+internal sealed class AgencyClientConfiguration : IEntityTypeConfiguration<AgencyClient>
+{
+    public void Configure(EntityTypeBuilder<AgencyClient> builder)
+    {
+        builder.HasKey(c => c.ClientId);
+        builder.Property(c => c.ClientId).HasMaxLength(64);
+        builder.Property(c => c.DisplayName).HasMaxLength(200);
+        builder.Property(c => c.AgencyIdentifier).HasMaxLength(32);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasMany(c => c.Certificates).WithOne().HasForeignKey(c => c.ClientId);
+    }
+}
+
+internal sealed class AgencyCertificateConfiguration : IEntityTypeConfiguration<AgencyCertificate>
+{
+    public void Configure(EntityTypeBuilder<AgencyCertificate> builder)
+    {
+        builder.HasKey(c => c.Thumbprint);
+        builder.Property(c => c.Thumbprint).HasMaxLength(64);
+        builder.Property(c => c.ClientId).HasMaxLength(64);
+        builder.Property(c => c.Subject).HasMaxLength(400);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+    }
+}

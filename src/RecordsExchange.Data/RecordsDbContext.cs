@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Clients;
+using RecordsExchange.Core.Records;
+
+namespace RecordsExchange.Data;
+
+/// <summary>
+/// Records, agency clients and the audit ledger. Each provider has a derived context that owns its
+/// migrations; from the repository root they are made with
+/// <c>dotnet ef migrations add NAME -p src/RecordsExchange.Data -c SqliteRecordsDbContext -o Migrations/Sqlite</c> and
+/// <c>dotnet ef migrations add NAME -p src/RecordsExchange.Data -c SqlServerRecordsDbContext -o Migrations/SqlServer</c>.
+/// The schema is created only by migrations, never by EnsureCreated.
+/// </summary>
+public abstract class RecordsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<Charge> Charges => Set<Charge>();
+    public DbSet<AgencyClient> AgencyClients => Set<AgencyClient>();
+    public DbSet<AgencyCertificate> AgencyCertificates => Set<AgencyCertificate>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RecordsDbContext).Assembly);
+}
+
+/// <summary>The embedded SQLite database (the default).</summary>
+public sealed class SqliteRecordsDbContext(DbContextOptions options) : RecordsDbContext(options);
+
+/// <summary>SQL Server, for production.</summary>
+public sealed class SqlServerRecordsDbContext(DbContextOptions options) : RecordsDbContext(options);

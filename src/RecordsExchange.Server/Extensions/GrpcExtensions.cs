@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using RecordsExchange.Core.Requests;
+using RecordsExchange.Server.Pipeline;
+using RecordsExchange.Server.Services;
+using RecordsExchange.Server.Startup;
+
+namespace RecordsExchange.Server.Extensions;
+
+/// <summary>Registers the gRPC services, the agency call pipeline, health checking and reflection.</summary>
+public static class GrpcExtensions
+{
+    // Agency requests are a few hundred bytes; anything near this size is hostile.
+    private const int MaxRequestBytes = 64 * 1024;
+
+    /// <summary>Registers gRPC with the audited agency pipeline on the records service.</summary>
+    public static WebApplicationBuilder AddRecordsGrpc(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = MaxRequestBytes;
+            options.EnableDetailedErrors = false;
+        }).AddServiceOptions<RecordsGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value));
+        builder.Services.AddScoped<CallAudit>();
+        builder.Services.AddScoped<RecordsQueries>();
+        return builder;
+    }
+
+    /// <summary>Maps the records service, health checking and reflection.</summary>
+    public static WebApplication MapRecordsGrpc(this WebApplication app)
+    {
+        app.MapGrpcService<RecordsGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

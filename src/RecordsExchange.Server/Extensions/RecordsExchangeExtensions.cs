@@ -1,0 +1,23 @@
+namespace RecordsExchange.Server.Extensions;
+
+/// <summary>The whole host in two calls, shared by Program.cs and the integration tests.</summary>
+public static class RecordsExchangeExtensions
+{
+    /// <summary>Registers every part of the RecordsExchange server.</summary>
+    public static WebApplicationBuilder AddRecordsExchange(this WebApplicationBuilder builder)
+    {
+        builder.AddServerOptions();
+        builder.AddRecordsDatabase();
+        builder.AddAgencyListener();
+        builder.AddRecordsGrpc();
+        builder.Services.AddHostedService<Startup.DatabaseStartup>();
+        return builder;
+    }
+
+    /// <summary>Maps every endpoint of the RecordsExchange server.</summary>
+    public static WebApplication MapRecordsExchange(this WebApplication app)
+    {
+        app.MapRecordsGrpc();
+        return app;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Requests;
+
+namespace RecordsExchange.Server.Pipeline;
+
+/// <summary>
+/// The audit entry of the current call, filled in as the call proceeds (who, what, about whom, the
+/// decision) and appended to the ledger once by <see cref="AgencyCallInterceptor"/>.
+/// </summary>
+public sealed class CallAudit(TimeProvider time)
+{
+    // Requests are audited even when invalid, so caller-supplied text is clipped to the columns' sizes.
+    private const int TextLimit = 256;
+    private const int LongTextLimit = 1000;
+
+    // Messages that are one value (a date, an instant): named as a whole, not by their parts.
+    private static readonly HashSet<string> s_valueTypes = ["google.protobuf.Timestamp", "recordsexchange.v1.CalendarDate"];
+
+    public AuditEntry Entry { get; } = new() { RequestId = "", Method = "", StatusCode = "" };
+
+    /// <summary>Starts the entry from what the call itself says, before anything is checked.</summary>
+    public void Begin(ServerCallContext context, object request)
+    {
+        var http = context.GetHttpContext();
+        Entry.RecordedAt = time.GetUtcNow();
+        Entry.RequestId = http.TraceIdentifier;
+        Entry.TraceId = Activity.Current?.TraceId.ToString();
+        Entry.Method = context.Method;
+        if (request is IAgencyRequest agencyRequest)
+        {
+            var ctx = agencyRequest.Context;
+            if (ctx is not null)
+            {
+                Entry.OfficerId = Clip(ctx.OfficerId, TextLimit);
+                Entry.OfficerName = Clip(ctx.OfficerName, TextLimit);
+                Entry.PurposeCode = Clip(ctx.PurposeCode, TextLimit);
+                Entry.LegalBasis = ctx.LegalBasis.ToString();
+                Entry.LegalDocumentNumber = Clip(ctx.LegalDocumentNumber, TextLimit);
+                Entry.CaseNumber = Clip(ctx.CaseNumber, TextLimit);
+                Entry.Justification = Clip(ctx.Justification, LongTextLimit);
+            }
+            Entry.SubjectIdentifier = agencyRequest.Subject.Describe();
+        }
+    }
+
+    /// <summary>Records the rule that decided the call and its reason.</summary>
+    public void Decided(string ruleId, string reason)
+    {
+        Entry.RuleId = ruleId;
+        Entry.Reason = Clip(reason, LongTextLimit);
+    }
+
+    /// <summary>Records a successful answer: its hash and the names of the fields it discloses.</summary>
+    public void Answered(IMessage response)
+    {
+        Entry.Decision = AuditDecision.Permit;
+        Entry.StatusCode = StatusCode.OK.ToString();
+        Entry.ResponseSha256 = Convert.ToHexStringLower(SHA256.HashData(response.ToByteArray()));
+        var fields = new SortedSet<string>(StringComparer.Ordinal);
+        CollectSetFields(response, "", fields);
+        Entry.DisclosedFields = Clip(string.Join(",", fields), LongTextLimit);
+    }
+
+    /// <summary>Records a refusal or failure.</summary>
+    public void Failed(AuditDecision decision, StatusCode status, string reason)
+    {
+        Entry.Decision = decision;
+        Entry.StatusCode = status.ToString();
+        Entry.Reason = Clip(reason, LongTextLimit);
+    }
+
+    // Walks the message the caller will receive, so the ledger names exactly what left the server
+    // rather than what the code meant to send.
+    private static void CollectSetFields(IMessage message, string prefix, SortedSet<string> fields)
+    {
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            var path = prefix + field.Name;
+            var value = field.Accessor.GetValue(message);
+            if (field.IsRepeated)
+            {
+                foreach (var item in (System.Collections.IEnumerable)value)
+                {
+                    if (item is IMessage child)
+                    {
+                        CollectSetFields(child, path + ".", fields);
+                    }
+                    else
+                    {
+                        fields.Add(path);
+                    }
+                }
+            }
+            else if (field.FieldType == FieldType.Message)
+            {
+                if (value is IMessage child && s_valueTypes.Contains(child.Descriptor.FullName))
+                {
+                    fields.Add(path);
+                }
+                else if (value is IMessage parent)
+                {
+                    CollectSetFields(parent, path + ".", fields);
+                }
+            }
+            else if (!IsDefault(value))
+            {
+                fields.Add(path);
+            }
+        }
+    }
+
+    private static bool IsDefault(object? value) => value switch
+    {
+        null => true,
+        string s => s.Length == 0,
+        bool b => !b,
+        int i => i == 0,
+        long l => l == 0,
+        uint u => u == 0,
+        ulong u => u == 0,
+        double d => d == 0,
+        float f => f == 0,
+        ByteString bytes => bytes.IsEmpty,
+        Enum e => Convert.ToInt32(e, System.Globalization.CultureInfo.InvariantCulture) == 0,
+        _ => false,
+    };
+
+    private static string? Clip(string? value, int limit) => value is null || value.Length <= limit ? value : value[..limit];
+}
