@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RecordsExchange.Server.Extensions;
 
 // Settings files ship beside the binary; relative paths inside them (database, certificates)
@@ -5,6 +6,19 @@ using RecordsExchange.Server.Extensions;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRecordsExchange();
 
-var app = builder.Build();
-app.MapRecordsExchange();
-app.Run();
+try
+{
+    var app = builder.Build();
+    app.MapRecordsExchange();
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException invalid)
+{
+    await Console.Error.WriteLineAsync("RecordsExchange cannot start; fix these settings:");
+    foreach (var failure in invalid.Failures)
+    {
+        await Console.Error.WriteLineAsync("  - " + failure);
+    }
+    return 1;
+}

@@ -30,7 +30,7 @@ internal static class QueryCommand
         arguments.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            var connection = AgencyConnectionOptions.FromFiles(parse.GetRequiredValue(arguments.Server), parse.GetRequiredValue(arguments.Certificate), parse.GetRequiredValue(arguments.CountyCa));
+            var connection = AgencyConnectionOptions.FromFiles(arguments.ServerFrom(parse), parse.GetRequiredValue(arguments.Certificate), parse.GetRequiredValue(arguments.CountyCa));
             var (channel, client) = AgencyConnection.CreateRecordsClient(connection);
             using (channel)
             {

@@ -1,0 +1,116 @@
+using RecordsExchange.Core.Requests;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Core.Tests;
+
+public sealed class RequestValidatorTests
+{
+    private readonly RequestValidator _validator = new(new RequestValidationOptions());
+
+    private static GetCriminalHistoryRequest Valid() => new()
+    {
+        Context = new RequestContext
+        {
+            OfficerId = "4471", OfficerName = "Dana Example", PurposeCode = "C", LegalBasis = LegalBasis.None,
+            CaseNumber = "SF-2026-0042", Justification = "Bond hearing preparation",
+        },
+        Subject = new SubjectRef { BookingNumber = "B-1" },
+    };
+
+    private static IReadOnlyList<string> FieldsOf(Action action) =>
+        Assert.Throws<RequestValidationException>(action).Violations.Select(v => v.Field).ToList();
+
+    [Fact]
+    public void Validate_CompleteRequest_Passes() => _validator.Validate(Valid());
+
+    [Fact]
+    public void Validate_EmptyRequest_ReportsEveryMissingFieldAtOnce()
+    {
+        var fields = FieldsOf(() => _validator.Validate(new GetCriminalHistoryRequest { Context = new RequestContext() }));
+
+        Assert.Equal(
+            ["context.officer_id", "context.officer_name", "context.case_number", "context.justification", "context.purpose_code", "context.legal_basis", "subject"],
+            fields);
+    }
+
+    [Fact]
+    public void Validate_MissingContext_ReportsContext()
+    {
+        var request = Valid();
+        request.Context = null;
+        Assert.Equal(["context"], FieldsOf(() => _validator.Validate(request)));
+    }
+
+    [Fact]
+    public void Validate_UnknownPurposeCode_Rejected()
+    {
+        var request = Valid();
+        request.Context.PurposeCode = "Q";
+        Assert.Equal(["context.purpose_code"], FieldsOf(() => _validator.Validate(request)));
+    }
+
+    [Fact]
+    public void Validate_ConfiguredPurposeCodes_AreTheOnlyOnesAccepted()
+    {
+        var validator = new RequestValidator(new RequestValidationOptions { PurposeCodes = ["Q"] });
+        var request = Valid();
+        request.Context.PurposeCode = "Q";
+        validator.Validate(request);
+        request.Context.PurposeCode = "C";
+        Assert.Equal(["context.purpose_code"], FieldsOf(() => validator.Validate(request)));
+    }
+
+    [Theory]
+    [InlineData(LegalBasis.JudicialWarrant)]
+    [InlineData(LegalBasis.AdministrativeDetainer)]
+    public void Validate_LegalProcessWithoutDocumentNumber_Rejected(LegalBasis basis)
+    {
+        var request = Valid();
+        request.Context.LegalBasis = basis;
+        Assert.Equal(["context.legal_document_number"], FieldsOf(() => _validator.Validate(request)));
+        request.Context.LegalDocumentNumber = "CR-2026-1187";
+        _validator.Validate(request);
+    }
+
+    [Fact]
+    public void Validate_JustificationOverLimit_Rejected()
+    {
+        var request = Valid();
+        request.Context.Justification = new string('x', 501);
+        Assert.Equal(["context.justification"], FieldsOf(() => _validator.Validate(request)));
+        request.Context.Justification = new string('x', 500);
+        _validator.Validate(request);
+    }
+
+    [Theory]
+    [InlineData("B*")]
+    [InlineData("B 1")]
+    [InlineData("%")]
+    [InlineData("B-123456789012345678901234567890123")]
+    public void Validate_IdentifierThatIsNotExact_Rejected(string booking)
+    {
+        var request = Valid();
+        request.Subject = new SubjectRef { BookingNumber = booking };
+        Assert.Equal(["subject.booking_number"], FieldsOf(() => _validator.Validate(request)));
+    }
+
+    [Fact]
+    public void Validate_NameWithImpossibleOrFutureBirthDate_Rejected()
+    {
+        var request = Valid();
+        request.Subject = new SubjectRef { NameAndBirthDate = new NameAndBirthDate { LastName = "Doe", FirstName = "Jo", DateOfBirth = new CalendarDate { Year = 1990, Month = 2, Day = 30 } } };
+        Assert.Equal(["subject.name_and_birth_date.date_of_birth"], FieldsOf(() => _validator.Validate(request)));
+        request.Subject.NameAndBirthDate.DateOfBirth = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2).ToCalendarDate();
+        Assert.Equal(["subject.name_and_birth_date.date_of_birth"], FieldsOf(() => _validator.Validate(request)));
+        request.Subject.NameAndBirthDate.DateOfBirth = new CalendarDate { Year = 1990, Month = 2, Day = 28 };
+        _validator.Validate(request);
+    }
+
+    [Fact]
+    public void Validate_ControlCharactersInText_Rejected()
+    {
+        var request = Valid();
+        request.Context.OfficerName = "Dana\u0000Example";
+        Assert.Equal(["context.officer_name"], FieldsOf(() => _validator.Validate(request)));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace RecordsExchange.Data.Tests;
+
+public sealed partial class MigrationsTests
+{
+    private static RecordsDbContext Context(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite
+            ? new SqliteDesignTimeFactory().CreateDbContext([])
+            : new SqlServerDesignTimeFactory().CreateDbContext([]);
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public void Migrations_EveryProvider_MatchTheModel(DatabaseProvider provider)
+    {
+        using var db = Context(provider);
+
+        Assert.NotEmpty(db.Database.GetMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} migrations are behind the model: add a migration (see RecordsDbContext's remarks).");
+    }
+
+    [Fact]
+    public void SqlServerLedgerTable_DeclaresAppendOnlyAndMatchesTheModelsColumns()
+    {
+        using var db = Context(DatabaseProvider.SqlServer);
+        var modelTable = CreateTable().Match(db.Database.GenerateCreateScript()).Value;
+
+        Assert.Contains("WITH (LEDGER = ON (APPEND_ONLY = ON))", AppendOnlyAudit.SqlServerLedgerTable);
+        var handWritten = AppendOnlyAudit.SqlServerLedgerTable.Replace(" WITH (LEDGER = ON (APPEND_ONLY = ON))", "");
+        Assert.Equal(Normalize(modelTable), Normalize(CreateTable().Match(handWritten).Value));
+    }
+
+    [Fact]
+    public async Task Migrate_FreshSqliteFile_CreatesSchemaWithoutEnsureCreated()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        await using var db = test.Database.CreateDbContext();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0, await db.People.CountAsync());
+        await using var connection = new SqliteConnection(test.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [GeneratedRegex(@"CREATE TABLE \[AuditEntries\] \((.|\n)*?\n\)", RegexOptions.CultureInvariant)]
+    private static partial Regex CreateTable();
+
+    private static string Normalize(string sql) => Regex.Replace(sql, @"\s+", " ").Trim();
+}

@@ -1,0 +1,28 @@
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+using RecordsExchange.Core.Audit;
+
+namespace RecordsExchange.Data.Tests;
+
+/// <summary>Runs against a real SQL Server 2022+ when RECORDSEXCHANGE_SQLSERVER holds a connection string; skipped otherwise.</summary>
+public sealed class SqlServerTests
+{
+    private static readonly string? s_connectionString = Environment.GetEnvironmentVariable("RECORDSEXCHANGE_SQLSERVER");
+
+    [Fact]
+    public async Task SqlServer_MigrateAppendAndTamper_LedgerTableRefusesUpdateAndDelete()
+    {
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(s_connectionString), "RECORDSEXCHANGE_SQLSERVER is not set; no SQL Server to test against.");
+        var database = new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, ConnectionString = s_connectionString! });
+        await database.MigrateAsync();
+        using var ledger = new DatabaseAuditLedger(database);
+
+        var first = await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "Test", "tests", "sql server"));
+        var second = await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "Test", "tests", "sql server"));
+        Assert.Equal(first + 1, second);
+
+        await using var db = database.CreateDbContext();
+        await Assert.ThrowsAsync<SqlException>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Reason = 'x' WHERE Sequence = {0}", first));
+        await Assert.ThrowsAsync<SqlException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditEntries WHERE Sequence = {0}", first));
+    }
+}

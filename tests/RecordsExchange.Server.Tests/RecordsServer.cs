@@ -1,0 +1,139 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using RecordsExchange.Client;
+using RecordsExchange.Core.Audit;
+using RecordsExchange.Data;
+using RecordsExchange.Protos.V1;
+using RecordsExchange.Server.Extensions;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>
+/// The real server (the same registration as Program.cs) on 127.0.0.1 with a free port, mutual TLS
+/// with certificates generated for the test, and a SQLite file of its own.
+/// </summary>
+public class RecordsServer : IAsyncLifetime
+{
+    public const string ClientId = "test-agency";
+    public const string AgencyIdentifier = "CA0000000";
+
+    private WebApplication? _app;
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "rx-server-" + Guid.NewGuid().ToString("N"));
+    public TestPki Pki { get; private set; } = null!;
+    public Uri Address { get; private set; } = null!;
+    public string ConnectionString => $"Data Source={Path.Combine(Directory, "records.db")}";
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Settings on top of the test defaults; a derived fixture may change them.</summary>
+    protected virtual Dictionary<string, string?> Settings() => new()
+    {
+        ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
+        ["RecordsExchange:DevelopmentCertificatesDirectory"] = "",
+        ["RecordsExchange:CaCertificatePath"] = Pki.CaPath,
+        ["RecordsExchange:ServerCertificatePath"] = Pki.ServerPfxPath,
+        ["RecordsExchange:DemoPeople"] = "0",
+        ["Database:ConnectionString"] = ConnectionString,
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        Pki = new TestPki(Directory);
+        _app = Build(Settings());
+        await _app.StartAsync();
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+        var registry = Services.GetRequiredService<AgencyClientRegistry>();
+        await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, Pki.Registered);
+        await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, Pki.Expired);
+        await SeedPeopleAsync();
+    }
+
+    /// <summary>Builds the server exactly as Program.cs does, with the given settings.</summary>
+    public static WebApplication Build(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddRecordsExchange();
+        var app = builder.Build();
+        app.MapRecordsExchange();
+        return app;
+    }
+
+    public GrpcChannel Channel(X509Certificate2 certificate) =>
+        AgencyConnection.CreateChannel(new AgencyConnectionOptions(Address, certificate, Pki.Ca));
+
+    public RecordsService.RecordsServiceClient Client(X509Certificate2? certificate = null) => new(Channel(certificate ?? Pki.Registered));
+
+    /// <summary>A channel that trusts the server but presents no client certificate at all.</summary>
+    public GrpcChannel ChannelWithoutCertificate()
+    {
+        var ca = Pki.Ca;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is X509Certificate2 server && Core.Certificates.CertificateAuthority.ChainsTo(server, ca, clientAuth: false, out _),
+            },
+        };
+        return GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler });
+    }
+
+    public async Task<List<AuditEntry>> AuditAsync()
+    {
+        await using var db = Services.GetRequiredService<RecordsDatabase>().CreateDbContext();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+    }
+
+    public async Task<AuditEntry> AuditForCaseAsync(string caseNumber) => (await AuditAsync()).Single(e => e.CaseNumber == caseNumber);
+
+    /// <summary>A complete, valid context with a case number unique to the caller, to find its audit entry.</summary>
+    public static RequestContext Context(LegalBasis basis = LegalBasis.None, string document = "") => new()
+    {
+        OfficerId = "4471",
+        OfficerName = "Dana Example",
+        PurposeCode = "C",
+        LegalBasis = basis,
+        LegalDocumentNumber = document,
+        CaseNumber = "T-" + Guid.NewGuid().ToString("N")[..12],
+        Justification = "Integration test",
+    };
+
+    private async Task SeedPeopleAsync()
+    {
+        await using var db = Services.GetRequiredService<RecordsDatabase>().CreateDbContext();
+        db.People.AddRange(TestPeople.All());
+        await db.SaveChangesAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Pki.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+        GC.SuppressFinalize(this);
+    }
+}

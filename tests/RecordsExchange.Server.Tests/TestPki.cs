@@ -1,0 +1,61 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using RecordsExchange.Core.Certificates;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>Certificates generated for one test server: a county CA, its server certificate, and client certificates good and bad.</summary>
+public sealed class TestPki : IDisposable
+{
+    public TestPki(string directory)
+    {
+        var now = DateTimeOffset.UtcNow;
+        Ca = CertificateAuthority.CreateCa("Test County CA", now.AddDays(-30), now.AddDays(30));
+        CaPath = Path.Combine(directory, "ca.crt");
+        CertificateAuthority.WritePem(Ca, CaPath, keyPath: null);
+        using (var server = CertificateAuthority.IssueServer(Ca, ["localhost"], [IPAddress.Loopback], now.AddDays(-1), now.AddDays(10)))
+        {
+            ServerPfxPath = Path.Combine(directory, "server.pfx");
+            CertificateAuthority.WritePfx(server, ServerPfxPath);
+        }
+        Registered = Reload(CertificateAuthority.IssueClient(Ca, "registered agency", now.AddDays(-1), now.AddDays(10)));
+        Unregistered = Reload(CertificateAuthority.IssueClient(Ca, "unregistered agency", now.AddDays(-1), now.AddDays(10)));
+        Expired = Reload(CertificateAuthority.IssueClient(Ca, "expired agency", now.AddDays(-20), now.AddDays(-1)));
+        using var otherCa = CertificateAuthority.CreateCa("Some Other CA", now.AddDays(-30), now.AddDays(30));
+        OtherCa = Reload(CertificateAuthority.IssueClient(otherCa, "registered agency", now.AddDays(-1), now.AddDays(10)));
+    }
+
+    public X509Certificate2 Ca { get; }
+    public string CaPath { get; }
+    public string ServerPfxPath { get; }
+
+    /// <summary>Chains to the county CA and is registered to an active client.</summary>
+    public X509Certificate2 Registered { get; }
+
+    /// <summary>Chains to the county CA but belongs to no client.</summary>
+    public X509Certificate2 Unregistered { get; }
+
+    /// <summary>Chains to the county CA, is registered, and has expired.</summary>
+    public X509Certificate2 Expired { get; }
+
+    /// <summary>Issued by another CA, with the same subject as <see cref="Registered"/>.</summary>
+    public X509Certificate2 OtherCa { get; }
+
+    // A PKCS#12 round trip gives the certificate a persisted key, as a real agency's would have.
+    private static X509Certificate2 Reload(X509Certificate2 certificate)
+    {
+        using (certificate)
+        {
+            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+        }
+    }
+
+    public void Dispose()
+    {
+        Ca.Dispose();
+        Registered.Dispose();
+        Unregistered.Dispose();
+        Expired.Dispose();
+        OtherCa.Dispose();
+    }
+}
