@@ -46,6 +46,12 @@ public sealed class AuditEntry
     /// <summary>SHA-256 of the policy in force; the policy engine fills it.</summary>
     public string? PolicyHash { get; set; }
 
+    /// <summary>The deterministic protobuf serialization of this entry (an AuditRecord), set when it is appended.</summary>
+    public byte[] CanonicalBytes { get; set; } = [];
+
+    /// <summary>SHA-256(0x00 ‖ CanonicalBytes): this entry's Merkle leaf.</summary>
+    public byte[] LeafHash { get; set; } = [];
+
     /// <summary>An entry for an administrative action; <paramref name="actor"/> names who did it.</summary>
     public static AuditEntry Administrative(DateTimeOffset at, string action, string actor, string reason) => new()
     {
