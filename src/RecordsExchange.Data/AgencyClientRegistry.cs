@@ -23,7 +23,7 @@ public sealed class AgencyClientRegistry(IDbContextFactory<RecordsDbContext> con
 
     /// <summary>Registers a client with a certificate; registering the same certificate again changes nothing.</summary>
     /// <returns>True when something was added.</returns>
-    public async Task<bool> RegisterAsync(string clientId, string displayName, string agencyIdentifier, X509Certificate2 certificate, CancellationToken cancellationToken = default)
+    public async Task<bool> RegisterAsync(string clientId, string displayName, string agencyIdentifier, string scopes, X509Certificate2 certificate, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
         var thumbprint = CertificateAuthority.Thumbprint(certificate);
@@ -35,7 +35,7 @@ public sealed class AgencyClientRegistry(IDbContextFactory<RecordsDbContext> con
         var now = time.GetUtcNow();
         if (client is null)
         {
-            client = new AgencyClient { ClientId = clientId, DisplayName = displayName, AgencyIdentifier = agencyIdentifier, CreatedAt = now };
+            client = new AgencyClient { ClientId = clientId, DisplayName = displayName, AgencyIdentifier = agencyIdentifier, Scopes = scopes, CreatedAt = now };
             db.AgencyClients.Add(client);
         }
         client.Certificates.Add(new AgencyCertificate

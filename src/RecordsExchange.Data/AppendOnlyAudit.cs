@@ -6,12 +6,16 @@ namespace RecordsExchange.Data;
 /// </summary>
 public static class AppendOnlyAudit
 {
-    /// <summary>SQLite: triggers abort any UPDATE or DELETE on the audit table.</summary>
+    /// <summary>SQLite: triggers abort any UPDATE or DELETE on the audit and checkpoint tables.</summary>
     public const string SqliteTriggers = """
         CREATE TRIGGER AuditEntries_NoUpdate BEFORE UPDATE ON AuditEntries
         BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: UPDATE is not allowed'); END;
         CREATE TRIGGER AuditEntries_NoDelete BEFORE DELETE ON AuditEntries
         BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: DELETE is not allowed'); END;
+        CREATE TRIGGER Checkpoints_NoUpdate BEFORE UPDATE ON Checkpoints
+        BEGIN SELECT RAISE(ABORT, 'Checkpoints is append-only: UPDATE is not allowed'); END;
+        CREATE TRIGGER Checkpoints_NoDelete BEFORE DELETE ON Checkpoints
+        BEGIN SELECT RAISE(ABORT, 'Checkpoints is append-only: DELETE is not allowed'); END;
         """;
 
     /// <summary>
@@ -45,7 +49,20 @@ public static class AppendOnlyAudit
             [DisclosedFields] nvarchar(1000) NULL,
             [ResponseSha256] nvarchar(64) NULL,
             [PolicyHash] nvarchar(64) NULL,
+            [CanonicalBytes] varbinary(8000) NOT NULL,
+            [LeafHash] binary(32) NOT NULL,
             CONSTRAINT [PK_AuditEntries] PRIMARY KEY ([Sequence])
+        ) WITH (LEDGER = ON (APPEND_ONLY = ON));
+        """;
+
+    /// <summary>SQL Server: signed checkpoints are kept in an append-only ledger table too.</summary>
+    public const string SqlServerCheckpointsTable = """
+        CREATE TABLE [Checkpoints] (
+            [TreeSize] bigint NOT NULL,
+            [RootHash] binary(32) NOT NULL,
+            [Note] nvarchar(1000) NOT NULL,
+            [SignedAt] datetimeoffset NOT NULL,
+            CONSTRAINT [PK_Checkpoints] PRIMARY KEY ([TreeSize])
         ) WITH (LEDGER = ON (APPEND_ONLY = ON));
         """;
 }

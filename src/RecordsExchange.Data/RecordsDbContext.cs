@@ -20,6 +20,7 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<AgencyClient> AgencyClients => Set<AgencyClient>();
     public DbSet<AgencyCertificate> AgencyCertificates => Set<AgencyCertificate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Core.Ledger.StoredCheckpoint> Checkpoints => Set<Core.Ledger.StoredCheckpoint>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RecordsDbContext).Assembly);

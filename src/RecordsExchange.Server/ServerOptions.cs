@@ -12,6 +12,9 @@ public sealed class ServerOptions
     /// <summary>The agency listener (mutual TLS, HTTP/2), as "address:port".</summary>
     public string AgencyEndpoint { get; set; } = "0.0.0.0:5443";
 
+    /// <summary>The public listener (server TLS only) for checkpoints and the ledger's verifier key; empty turns it off.</summary>
+    public string? PublicEndpoint { get; set; } = "0.0.0.0:8443";
+
     /// <summary>
     /// When set, a development county CA, server certificate and demo agency certificate are created
     /// in this folder on first start, and the demo agency is registered. Empty it for production.
@@ -48,6 +51,10 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (!IPEndPoint.TryParse(options.AgencyEndpoint, out var endpoint) || endpoint.Port is < 0 or > 65535)
         {
             problems.Add($"{ServerOptions.SectionName}:AgencyEndpoint '{options.AgencyEndpoint}' is not an address:port such as 0.0.0.0:5443.");
+        }
+        if (!string.IsNullOrEmpty(options.PublicEndpoint) && !IPEndPoint.TryParse(options.PublicEndpoint, out _))
+        {
+            problems.Add($"{ServerOptions.SectionName}:PublicEndpoint '{options.PublicEndpoint}' is not an address:port such as 0.0.0.0:8443 (or empty to turn it off).");
         }
         if (options.Development is null)
         {

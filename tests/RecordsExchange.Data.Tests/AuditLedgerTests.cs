@@ -2,6 +2,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Ledger;
+using RecordsExchange.Data.Ledger;
+using RecordsExchange.Protos.V1;
 
 namespace RecordsExchange.Data.Tests;
 
@@ -9,28 +12,100 @@ public sealed class AuditLedgerTests
 {
     private static AuditEntry Entry(string reason) => AuditEntry.Administrative(DateTimeOffset.UtcNow, "Test", "tests", reason);
 
+    private static async Task<GroupCommitLedger> OpenAsync(TestDatabase test, LedgerOptions? options = null)
+    {
+        var ledger = new GroupCommitLedger(test.Database, options ?? new LedgerOptions());
+        await ledger.InitializeAsync();
+        return ledger;
+    }
+
+    /// <summary>Holds SQLite's write lock from another connection, as a stuck backup or a full disk would.</summary>
+    private static async Task<(SqliteConnection, SqliteTransaction)> LockAsync(TestDatabase test)
+    {
+        var blocker = new SqliteConnection(test.ConnectionString);
+        await blocker.OpenAsync();
+        var transaction = (SqliteTransaction)await blocker.BeginTransactionAsync();
+        await using var write = blocker.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = "CREATE TABLE Blocker (x INTEGER)";
+        await write.ExecuteNonQueryAsync();
+        return (blocker, transaction);
+    }
+
     [Fact]
-    public async Task AppendAsync_ConcurrentCallers_GetGaplessSequenceNumbers()
+    public async Task AppendAsync_ConcurrentCallers_GaplessSequencesSealedEntriesAndMatchingTree()
     {
         await using var test = await TestDatabase.CreateAsync();
-        using var ledger = new DatabaseAuditLedger(test.Database);
+        await using var ledger = await OpenAsync(test);
 
-        var sequences = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => ledger.AppendAsync(Entry("entry " + i)))));
+        var sequences = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => ledger.AppendAsync(Entry("entry " + i)))));
 
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), sequences.Order());
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), sequences.Order());
         await using var db = test.Database.CreateDbContext();
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
+        var rows = await db.AuditEntries.OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), rows.Select(e => e.Sequence));
+        var expected = new MerkleTree();
+        foreach (var row in rows)
+        {
+            var record = AuditRecord.Parser.ParseFrom(row.CanonicalBytes);
+            Assert.Equal((ulong)row.Sequence, record.Sequence);
+            Assert.Equal(row.Reason, record.Reason);
+            Assert.Equal(AuditCanonical.ToBytes(row), row.CanonicalBytes);
+            Assert.Equal(MerkleHash.Leaf(row.CanonicalBytes), row.LeafHash);
+            expected.Append(row.LeafHash);
+        }
+        Assert.Equal(expected.Root(200), ledger.Tree.Root(200));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_ReopenedLedger_RebuildsTheSameTreeAndContinuesTheSequence()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        byte[] root;
+        await using (var first = await OpenAsync(test))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await first.AppendAsync(Entry("before restart"));
+            }
+            root = first.Tree.Root(10);
+        }
+
+        await using var second = await OpenAsync(test);
+
+        Assert.Equal(root, second.Tree.Root(10));
+        Assert.Equal(11, await second.AppendAsync(Entry("after restart")));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoLedgersOnOneDatabase_NeverForkTheSequence()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        await using var a = await OpenAsync(test);
+        await using var b = await OpenAsync(test);
+
+        var sequences = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? a : b).AppendAsync(Entry("node " + (i % 2)))));
+
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), sequences.Order());
+        // Each ledger loads the other's entries before it appends, so their trees agree.
+        Assert.Equal(61, await a.AppendAsync(Entry("catch up")));
+        Assert.Equal(62, await b.AppendAsync(Entry("catch up")));
+        Assert.Equal(a.Tree.Root(61), b.Tree.Root(61));
     }
 
     [Theory]
     [InlineData("UPDATE AuditEntries SET Reason = 'rewritten' WHERE Sequence = 1")]
     [InlineData("DELETE FROM AuditEntries WHERE Sequence = 1")]
     [InlineData("DELETE FROM AuditEntries")]
-    public async Task AuditTable_UpdateOrDelete_RefusedByTheDatabase(string sql)
+    [InlineData("UPDATE Checkpoints SET Note = 'forged'")]
+    [InlineData("DELETE FROM Checkpoints")]
+    public async Task LedgerTables_UpdateOrDelete_RefusedByTheDatabase(string sql)
     {
         await using var test = await TestDatabase.CreateAsync();
-        using var ledger = new DatabaseAuditLedger(test.Database);
+        await using var ledger = await OpenAsync(test);
         await ledger.AppendAsync(Entry("original"));
+        using var key = LedgerSigningKey.Generate("test.example/ledger");
+        await new LedgerCheckpoints(test.Database, key, key.Name, TimeProvider.System).SignIfGrownAsync(ledger.Tree);
 
         await using var connection = new SqliteConnection(test.ConnectionString);
         await connection.OpenAsync();
@@ -41,28 +116,63 @@ public sealed class AuditLedgerTests
         Assert.Contains("append-only", refused.Message);
         await using var db = test.Database.CreateDbContext();
         Assert.Equal("original", (await db.AuditEntries.SingleAsync()).Reason);
+        Assert.Equal(1, (await db.Checkpoints.SingleAsync()).TreeSize);
     }
 
     [Fact]
-    public async Task AppendAsync_DatabaseLockedByAnotherWriter_ThrowsAuditUnavailableAndWritesNothing()
+    public async Task AppendAsync_DatabaseLockedByAnotherWriter_WholeBatchUnavailableAndNothingInTheTree()
     {
         await using var test = await TestDatabase.CreateAsync();
-        using var ledger = new DatabaseAuditLedger(test.Database);
+        await using var ledger = await OpenAsync(test);
         await ledger.AppendAsync(Entry("before"));
 
-        await using (var blocker = new SqliteConnection(test.ConnectionString))
+        var (blocker, transaction) = await LockAsync(test);
+        await using (blocker)
         {
-            await blocker.OpenAsync();
-            await using var transaction = (SqliteTransaction)await blocker.BeginTransactionAsync();
-            await using var write = blocker.CreateCommand();
-            write.Transaction = transaction;
-            write.CommandText = "CREATE TABLE Blocker (x INTEGER)";
-            await write.ExecuteNonQueryAsync();
-
-            await Assert.ThrowsAsync<AuditUnavailableException>(() => ledger.AppendAsync(Entry("during")));
+            var during = Enumerable.Range(0, 5).Select(_ => ledger.AppendAsync(Entry("during"))).ToList();
+            foreach (var call in during)
+            {
+                await Assert.ThrowsAsync<AuditUnavailableException>(() => call);
+            }
+            Assert.Equal(1, ledger.Tree.Size);
             await transaction.RollbackAsync();
         }
 
         Assert.Equal(2, await ledger.AppendAsync(Entry("after")));
+        await using var db = test.Database.CreateDbContext();
+        Assert.Equal(["before", "after"], await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Reason).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_QueueFullWhileTheWriterIsStuck_RefusedAsBusyInsteadOfPilingUp()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        await using var ledger = await OpenAsync(test, new LedgerOptions { QueueCapacity = 1, MaxBatchSize = 1, EnqueueTimeout = TimeSpan.FromMilliseconds(200) });
+
+        var (blocker, transaction) = await LockAsync(test);
+        await using (blocker)
+        {
+            var calls = Enumerable.Range(0, 6).Select(_ => ledger.AppendAsync(Entry("flood"))).ToList();
+            var outcomes = await Task.WhenAll(calls.Select(async c =>
+            {
+                try
+                {
+                    await c;
+                    return "ok";
+                }
+                catch (LedgerBusyException)
+                {
+                    return "busy";
+                }
+                catch (AuditUnavailableException)
+                {
+                    return "unavailable";
+                }
+            }));
+            await transaction.RollbackAsync();
+
+            Assert.Contains("busy", outcomes);
+            Assert.DoesNotContain("ok", outcomes);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core.Audit;
+using RecordsExchange.Data.Ledger;
 
 namespace RecordsExchange.Data.Tests;
 
@@ -15,7 +16,8 @@ public sealed class SqlServerTests
         Assert.SkipWhen(string.IsNullOrWhiteSpace(s_connectionString), "RECORDSEXCHANGE_SQLSERVER is not set; no SQL Server to test against.");
         var database = new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, ConnectionString = s_connectionString! });
         await database.MigrateAsync();
-        using var ledger = new DatabaseAuditLedger(database);
+        await using var ledger = new GroupCommitLedger(database, new Core.Ledger.LedgerOptions());
+        await ledger.InitializeAsync();
 
         var first = await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "Test", "tests", "sql server"));
         var second = await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "Test", "tests", "sql server"));
@@ -24,5 +26,6 @@ public sealed class SqlServerTests
         await using var db = database.CreateDbContext();
         await Assert.ThrowsAsync<SqlException>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Reason = 'x' WHERE Sequence = {0}", first));
         await Assert.ThrowsAsync<SqlException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditEntries WHERE Sequence = {0}", first));
+        Assert.Equal(second, await db.AuditEntries.MaxAsync(e => e.Sequence));
     }
 }

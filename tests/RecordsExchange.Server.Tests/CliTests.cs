@@ -107,7 +107,7 @@ public sealed class CliTests(RecordsServer server) : IClassFixture<RecordsServer
         Assert.Contains("already exists", second.Output);
         Assert.Contains("already registered", second.Output);
         var development = new DevelopmentCertificates(Path.Combine(directory, "certs"));
-        using var demo = development.LoadDemoClientCertificate();
+        using var demo = CertificateAuthority.LoadCertificate(development.DemoClientCertificatePath);
         var registry = new AgencyClientRegistry(new RecordsDatabase(new DatabaseOptions { ConnectionString = database }), TimeProvider.System);
         Assert.Equal(DevelopmentCertificates.DemoClientId, (await registry.FindActiveByThumbprintAsync(CertificateAuthority.Thumbprint(demo)))?.ClientId);
     }

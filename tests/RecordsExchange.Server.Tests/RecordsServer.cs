@@ -5,11 +5,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Client;
 using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Clients;
 using RecordsExchange.Data;
 using RecordsExchange.Protos.V1;
 using RecordsExchange.Server.Extensions;
@@ -24,12 +23,14 @@ public class RecordsServer : IAsyncLifetime
 {
     public const string ClientId = "test-agency";
     public const string AgencyIdentifier = "CA0000000";
+    public const string OversightId = "test-oversight";
 
     private WebApplication? _app;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "rx-server-" + Guid.NewGuid().ToString("N"));
     public TestPki Pki { get; private set; } = null!;
     public Uri Address { get; private set; } = null!;
+    public Uri PublicAddress { get; private set; } = null!;
     public string ConnectionString => $"Data Source={Path.Combine(Directory, "records.db")}";
     public IServiceProvider Services => _app!.Services;
 
@@ -37,7 +38,10 @@ public class RecordsServer : IAsyncLifetime
     protected virtual Dictionary<string, string?> Settings() => new()
     {
         ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
+        ["RecordsExchange:PublicEndpoint"] = "127.0.0.1:0",
         ["RecordsExchange:DevelopmentCertificatesDirectory"] = "",
+        ["Ledger:SigningKeyPath"] = Pki.Ledger.SigningKeyPath,
+        ["Ledger:Origin"] = Pki.Ledger.Origin,
         ["RecordsExchange:CaCertificatePath"] = Pki.CaPath,
         ["RecordsExchange:ServerCertificatePath"] = Pki.ServerPfxPath,
         ["RecordsExchange:DemoPeople"] = "0",
@@ -50,13 +54,20 @@ public class RecordsServer : IAsyncLifetime
         Pki = new TestPki(Directory);
         _app = Build(Settings());
         await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        Address = AgencyAddress(_app);
+        PublicAddress = new Uri($"https://localhost:{Services.GetRequiredService<BoundListeners>().PublicEndpoint!.Port}");
 
         var registry = Services.GetRequiredService<AgencyClientRegistry>();
-        await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, Pki.Registered);
-        await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, Pki.Expired);
+        const string RecordScopes = Scopes.History + " " + Scopes.Release;
+        await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Registered);
+        await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Expired);
+        await registry.RegisterAsync(OversightId, "Test Oversight Body", "OVERSIGHT", Scopes.Oversight, Pki.Oversight);
         await SeedPeopleAsync();
     }
+
+    /// <summary>The agency listener's address once the server has started.</summary>
+    public static Uri AgencyAddress(WebApplication app) =>
+        new($"https://localhost:{app.Services.GetRequiredService<BoundListeners>().AgencyEndpoint.Port}");
 
     /// <summary>Builds the server exactly as Program.cs does, with the given settings.</summary>
     public static WebApplication Build(Dictionary<string, string?> settings)

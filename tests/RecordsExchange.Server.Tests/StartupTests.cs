@@ -16,6 +16,7 @@ public sealed class StartupTests : IDisposable
     private Dictionary<string, string?> DevelopmentSettings() => new()
     {
         ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
+        ["RecordsExchange:PublicEndpoint"] = "",
         ["RecordsExchange:DevelopmentCertificatesDirectory"] = Path.Combine(_directory, "certs"),
         ["Database:ConnectionString"] = $"Data Source={Path.Combine(_directory, "records.db")}",
     };
@@ -49,7 +50,7 @@ public sealed class StartupTests : IDisposable
         await using (var app = RecordsServer.Build(settings))
         {
             await app.StartAsync();
-            var address = new Uri(app.Urls.Single());
+            var address = RecordsServer.AgencyAddress(app);
 
             var options = AgencyConnectionOptions.FromFiles(address, development.DemoClientPfxPath, development.CaCertificatePath);
             var (channel, client) = AgencyConnection.CreateRecordsClient(options);
@@ -74,7 +75,9 @@ public sealed class StartupTests : IDisposable
             Assert.Equal(200, await db.People.CountAsync());
             Assert.Equal(200, await db.People.CountAsync(p => p.Synthetic));
             var administrative = await db.AuditEntries.Where(e => e.Decision == AuditDecision.Administrative).Select(e => e.Method).ToListAsync();
-            Assert.Equal(["admin/RegisterClient", "admin/SeedDemoData"], administrative);
+            Assert.Equal(["admin/RegisterClient", "admin/RegisterClient", "admin/SeedDemoData"], administrative);
+            Assert.True(File.Exists(development.LedgerSigningKeyPath));
+            Assert.NotNull(await db.Checkpoints.FirstOrDefaultAsync());
             await again.StopAsync();
         }
         Assert.Equal(caBefore, await File.ReadAllBytesAsync(development.CaCertificatePath));

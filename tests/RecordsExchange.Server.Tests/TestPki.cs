@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using RecordsExchange.Core.Certificates;
+using RecordsExchange.Core.Ledger;
 
 namespace RecordsExchange.Server.Tests;
 
@@ -19,11 +20,23 @@ public sealed class TestPki : IDisposable
             CertificateAuthority.WritePfx(server, ServerPfxPath);
         }
         Registered = Reload(CertificateAuthority.IssueClient(Ca, "registered agency", now.AddDays(-1), now.AddDays(10)));
+        Oversight = Reload(CertificateAuthority.IssueClient(Ca, "oversight body", now.AddDays(-1), now.AddDays(10)));
         Unregistered = Reload(CertificateAuthority.IssueClient(Ca, "unregistered agency", now.AddDays(-1), now.AddDays(10)));
         Expired = Reload(CertificateAuthority.IssueClient(Ca, "expired agency", now.AddDays(-20), now.AddDays(-1)));
         using var otherCa = CertificateAuthority.CreateCa("Some Other CA", now.AddDays(-30), now.AddDays(30));
         OtherCa = Reload(CertificateAuthority.IssueClient(otherCa, "registered agency", now.AddDays(-1), now.AddDays(10)));
+        Ledger = new LedgerOptions { Origin = "test.example/ledger", SigningKeyPath = Path.Combine(directory, "ledger-signing.key") };
+        LedgerKeyFile.EnsureCreated(Ledger);
+        VerifierKey = LedgerVerifierKey.Parse(File.ReadAllText(Ledger.VerifierKeyPath));
     }
+
+    /// <summary>The ledger's key files for this server.</summary>
+    public LedgerOptions Ledger { get; }
+
+    public LedgerVerifierKey VerifierKey { get; }
+
+    /// <summary>Registered with the oversight scope only.</summary>
+    public X509Certificate2 Oversight { get; }
 
     public X509Certificate2 Ca { get; }
     public string CaPath { get; }
@@ -54,6 +67,7 @@ public sealed class TestPki : IDisposable
     {
         Ca.Dispose();
         Registered.Dispose();
+        Oversight.Dispose();
         Unregistered.Dispose();
         Expired.Dispose();
         OtherCa.Dispose();

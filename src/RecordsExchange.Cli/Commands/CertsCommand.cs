@@ -1,7 +1,9 @@
 using System.CommandLine;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
+using RecordsExchange.Core.Ledger;
 using RecordsExchange.Data;
+using RecordsExchange.Data.Ledger;
 
 namespace RecordsExchange.Cli.Commands;
 
@@ -19,7 +21,7 @@ internal static class CertsCommand
     {
         var directory = new Option<string>("--dir") { Description = "Folder for the development PKI.", DefaultValueFactory = _ => "certs/dev" };
         var database = new DatabaseArguments();
-        var init = new Command("init", "Create the development county CA, a localhost server certificate and the demo agency certificate (if missing), and register the demo agency.");
+        var init = new Command("init", "Create the development county CA, a localhost server certificate, the demo agency and oversight certificates and the ledger signing key (if missing), and register the demo clients.");
         init.Options.Add(directory);
         database.AddTo(init);
         init.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
@@ -33,21 +35,30 @@ internal static class CertsCommand
 
             var db = database.Open(parse);
             await db.MigrateAsync(cancellationToken);
-            using var certificate = development.LoadDemoClientCertificate();
-            var registered = await new AgencyClientRegistry(db, TimeProvider.System).RegisterAsync(
-                DevelopmentCertificates.DemoClientId, "Demo Agency (synthetic, development only)", DevelopmentCertificates.DemoAgencyIdentifier, certificate, cancellationToken);
-            if (registered)
+            var ledgerOptions = new LedgerOptions { SigningKeyPath = development.LedgerSigningKeyPath };
+            LedgerKeyFile.EnsureCreated(ledgerOptions);
+            await using var ledger = new GroupCommitLedger(db, ledgerOptions);
+            await ledger.InitializeAsync(cancellationToken);
+            var registry = new AgencyClientRegistry(db, TimeProvider.System);
+            foreach (var demo in development.DemoClients())
             {
-                using var ledger = new DatabaseAuditLedger(db);
-                await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "RegisterClient", "rx:" + Environment.UserName,
-                    $"Registered development client {DevelopmentCertificates.DemoClientId} with certificate {CertificateAuthority.Thumbprint(certificate)}."), cancellationToken);
+                using var certificate = CertificateAuthority.LoadCertificate(demo.CertificatePath);
+                if (await registry.RegisterAsync(demo.ClientId, demo.DisplayName, demo.AgencyIdentifier, demo.Scopes, certificate, cancellationToken))
+                {
+                    await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "RegisterClient", "rx:" + Environment.UserName,
+                        $"Registered development client {demo.ClientId} ({demo.Scopes}) with certificate {CertificateAuthority.Thumbprint(certificate)}."), cancellationToken);
+                    await output.WriteLineAsync($"Registered client {demo.ClientId} ({demo.Scopes}).");
+                }
+                else
+                {
+                    await output.WriteLineAsync($"Client {demo.ClientId} was already registered with this certificate.");
+                }
             }
-            await output.WriteLineAsync(registered
-                ? $"Registered client {DevelopmentCertificates.DemoClientId} with certificate {CertificateAuthority.Thumbprint(certificate)}."
-                : $"Client {DevelopmentCertificates.DemoClientId} was already registered with this certificate.");
             await output.WriteLineAsync($"  county CA:         {development.CaCertificatePath}");
             await output.WriteLineAsync($"  demo agency (PFX): {development.DemoClientPfxPath}");
             await output.WriteLineAsync($"  demo agency (PEM): {development.DemoClientCertificatePath}, {development.DemoClientKeyPath}");
+            await output.WriteLineAsync($"  demo oversight:    {development.DemoOversightPfxPath}");
+            await output.WriteLineAsync($"  ledger key:        {development.LedgerSigningKeyPath} (public: {ledgerOptions.VerifierKeyPath})");
             return 0;
         }));
         return init;

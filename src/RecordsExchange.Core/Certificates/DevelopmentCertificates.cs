@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 
 namespace RecordsExchange.Core.Certificates;
 
@@ -12,6 +11,7 @@ public sealed record DevelopmentCertificates(string Directory)
 {
     public const string DemoClientId = "demo-agency";
     public const string DemoAgencyIdentifier = "DEMO00000";
+    public const string DemoOversightId = "demo-oversight";
 
     public string CaCertificatePath => Path.Combine(Directory, "ca.crt");
     public string CaPfxPath => Path.Combine(Directory, "ca.pfx");
@@ -19,6 +19,9 @@ public sealed record DevelopmentCertificates(string Directory)
     public string DemoClientPfxPath => Path.Combine(Directory, DemoClientId + ".pfx");
     public string DemoClientCertificatePath => Path.Combine(Directory, DemoClientId + ".crt");
     public string DemoClientKeyPath => Path.Combine(Directory, DemoClientId + ".key");
+    public string LedgerSigningKeyPath => Path.Combine(Directory, "ledger-signing.key");
+    public string DemoOversightPfxPath => Path.Combine(Directory, DemoOversightId + ".pfx");
+    public string DemoOversightCertificatePath => Path.Combine(Directory, DemoOversightId + ".crt");
 
     /// <summary>Creates every file when the CA does not exist yet; returns true when it created them.</summary>
     public bool EnsureCreated(TimeProvider? time = null)
@@ -32,16 +35,23 @@ public sealed record DevelopmentCertificates(string Directory)
         using var ca = CertificateAuthority.CreateCa("RecordsExchange Development County CA", now.AddMinutes(-5), now.AddYears(5));
         using var server = CertificateAuthority.IssueServer(ca, ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback], now.AddMinutes(-5), now.AddYears(2));
         using var client = CertificateAuthority.IssueClient(ca, "Demo Agency (synthetic)", now.AddMinutes(-5), now.AddYears(1));
+        using var oversight = CertificateAuthority.IssueClient(ca, "Demo Oversight Body (synthetic)", now.AddMinutes(-5), now.AddYears(1));
 
         CertificateAuthority.WritePfx(ca, CaPfxPath);
         CertificateAuthority.WritePfx(server, ServerPfxPath);
         CertificateAuthority.WritePfx(client, DemoClientPfxPath);
         CertificateAuthority.WritePem(client, DemoClientCertificatePath, DemoClientKeyPath);
+        CertificateAuthority.WritePfx(oversight, DemoOversightPfxPath);
+        CertificateAuthority.WritePem(oversight, DemoOversightCertificatePath, keyPath: null);
         // The CA certificate is written last: its presence marks a complete set.
         CertificateAuthority.WritePem(ca, CaCertificatePath, keyPath: null);
         return true;
     }
 
-    /// <summary>Loads the demo agency's certificate without its key, as it is registered.</summary>
-    public X509Certificate2 LoadDemoClientCertificate() => CertificateAuthority.LoadCertificate(DemoClientCertificatePath);
+    /// <summary>The demo clients, each with its certificate (without key, as registered) and scopes.</summary>
+    public IEnumerable<(string ClientId, string DisplayName, string AgencyIdentifier, string Scopes, string CertificatePath)> DemoClients()
+    {
+        yield return (DemoClientId, "Demo Agency (synthetic, development only)", DemoAgencyIdentifier, $"{Clients.Scopes.History} {Clients.Scopes.Release}", DemoClientCertificatePath);
+        yield return (DemoOversightId, "Demo Oversight Body (synthetic, development only)", "DEMO-OVERSIGHT", Clients.Scopes.Oversight, DemoOversightCertificatePath);
+    }
 }

@@ -11,8 +11,14 @@ public sealed class AgencyClient
     public required string AgencyIdentifier { get; set; }
 
     public ClientStatus Status { get; set; } = ClientStatus.Active;
+
+    /// <summary>Space-separated capabilities, for example "records.history records.release"; see <see cref="Scopes"/>.</summary>
+    public string Scopes { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; }
     public List<AgencyCertificate> Certificates { get; set; } = [];
+
+    public bool HasScope(string scope) => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);
 }
 
 /// <summary>A client certificate registered to an agency client, known by its SHA-256 thumbprint.</summary>

@@ -13,6 +13,7 @@ internal sealed class AgencyClientConfiguration : IEntityTypeConfiguration<Agenc
         builder.Property(c => c.DisplayName).HasMaxLength(200);
         builder.Property(c => c.AgencyIdentifier).HasMaxLength(32);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Scopes).HasMaxLength(400);
         builder.HasMany(c => c.Certificates).WithOne().HasForeignKey(c => c.ClientId);
     }
 }

@@ -5,8 +5,8 @@ using RecordsExchange.Core.Audit;
 namespace RecordsExchange.Data.Configurations;
 
 /// <summary>
-/// The audit table. Its append-only guard lives in the migrations: SQLite triggers that abort
-/// UPDATE and DELETE (see the Sqlite migration's AppendOnlyAuditSql).
+/// The audit table. Its append-only guard lives in the migrations (see <see cref="AppendOnlyAudit"/>):
+/// SQLite triggers that abort UPDATE and DELETE, and an append-only ledger table on SQL Server.
 /// </summary>
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
 {
@@ -39,7 +39,21 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.DisclosedFields).HasMaxLength(1000);
         builder.Property(e => e.ResponseSha256).HasMaxLength(64);
         builder.Property(e => e.PolicyHash).HasMaxLength(64);
+        builder.Property(e => e.CanonicalBytes).HasMaxLength(8000);
+        builder.Property(e => e.LeafHash).HasMaxLength(32).IsFixedLength();
         builder.HasIndex(e => e.SubjectKey);
         builder.HasIndex(e => e.ClientId);
+    }
+}
+
+internal sealed class StoredCheckpointConfiguration : IEntityTypeConfiguration<Core.Ledger.StoredCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<Core.Ledger.StoredCheckpoint> builder)
+    {
+        builder.ToTable("Checkpoints");
+        builder.HasKey(c => c.TreeSize);
+        builder.Property(c => c.TreeSize).ValueGeneratedNever();
+        builder.Property(c => c.RootHash).HasMaxLength(32).IsFixedLength();
+        builder.Property(c => c.Note).HasMaxLength(1000);
     }
 }

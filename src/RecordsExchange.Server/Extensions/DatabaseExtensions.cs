@@ -1,11 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using RecordsExchange.Core.Audit;
 using RecordsExchange.Data;
 
 namespace RecordsExchange.Server.Extensions;
 
-/// <summary>Registers the database, the audit ledger and the record readers.</summary>
+/// <summary>Registers the database and the record readers.</summary>
 public static class DatabaseExtensions
 {
     /// <summary>Registers the configured database provider and everything that reads or writes it.</summary>
@@ -13,7 +12,6 @@ public static class DatabaseExtensions
     {
         builder.Services.AddSingleton(sp => new RecordsDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         builder.Services.AddSingleton<IDbContextFactory<RecordsDbContext>>(sp => sp.GetRequiredService<RecordsDatabase>());
-        builder.Services.AddSingleton<IAuditLedger, DatabaseAuditLedger>();
         builder.Services.AddSingleton<AgencyClientRegistry>();
         builder.Services.AddSingleton<RecordsReader>();
         builder.Services.AddSingleton<DemoDataSeeder>();

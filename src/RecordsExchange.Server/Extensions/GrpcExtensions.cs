@@ -12,20 +12,23 @@ public static class GrpcExtensions
     // Agency requests are a few hundred bytes; anything near this size is hostile.
     private const int MaxRequestBytes = 64 * 1024;
 
-    /// <summary>Registers gRPC with the audited agency pipeline on the records service.</summary>
+    /// <summary>Registers gRPC with the audited call pipeline on the records and oversight services.</summary>
     public static WebApplicationBuilder AddRecordsGrpc(this WebApplicationBuilder builder)
     {
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = MaxRequestBytes;
             options.EnableDetailedErrors = false;
-        }).AddServiceOptions<RecordsGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>());
+        })
+            .AddServiceOptions<RecordsGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>())
+            .AddServiceOptions<OversightGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value));
         builder.Services.AddScoped<CallAudit>();
         builder.Services.AddScoped<RecordsQueries>();
+        builder.Services.AddScoped<OversightQueries>();
         return builder;
     }
 
@@ -33,6 +36,7 @@ public static class GrpcExtensions
     public static WebApplication MapRecordsGrpc(this WebApplication app)
     {
         app.MapGrpcService<RecordsGrpcService>();
+        app.MapGrpcService<OversightGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

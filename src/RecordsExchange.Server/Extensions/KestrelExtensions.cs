@@ -7,23 +7,39 @@ using RecordsExchange.Core.Certificates;
 
 namespace RecordsExchange.Server.Extensions;
 
-/// <summary>Configures the agency listener: HTTP/2 over TLS with a client certificate required at the handshake.</summary>
+/// <summary>Configures the listeners: agencies over mutual TLS, the public over server TLS for ledger publication only.</summary>
 public static class KestrelExtensions
 {
     /// <summary>
-    /// Listens on the agency endpoint. The client certificate is required during the handshake (HTTP/2
-    /// forbids renegotiation) and must chain to the configured county CA alone; the system trust store
+    /// Requests without a client certificate came in on the public listener (the agency listener
+    /// refuses them at the handshake); they may reach the public ledger pages and nothing else.
+    /// </summary>
+    public static WebApplication UsePublicListenerFilter(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Connection.ClientCertificate is null && context.Request.Path.Value is not ("/checkpoint" or "/ledger.vkey"))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Listens on the agency endpoint, and on the public endpoint when one is configured. The client
+    /// certificate is required during the agency handshake (HTTP/2 forbids renegotiation) and must chain to the configured county CA alone; the system trust store
     /// is never consulted, so no public CA can vouch for an agency.
     /// </summary>
     public static WebApplicationBuilder AddAgencyListener(this WebApplicationBuilder builder)
     {
-        // The development PKI must exist before Kestrel loads its certificate.
-        var configured = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
-        configured.Development?.EnsureCreated();
-
+        builder.Services.AddSingleton<BoundListeners>();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
+            var bound = kestrel.ApplicationServices.GetRequiredService<BoundListeners>();
             var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("RecordsExchange.Tls");
             var ca = CertificateAuthority.LoadCertificate(options.EffectiveCaCertificatePath);
             var serverCertificate = CertificateAuthority.LoadPfx(options.EffectiveServerCertificatePath, options.ServerCertificatePassword);
@@ -31,6 +47,7 @@ public static class KestrelExtensions
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPEndPoint.Parse(options.AgencyEndpoint), listen =>
             {
+                bound.Agency = listen;
                 listen.Protocols = HttpProtocols.Http2;
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
@@ -49,6 +66,17 @@ public static class KestrelExtensions
                     },
                 });
             });
+
+            // Server TLS only: anyone may fetch checkpoints and the verifier key here, and nothing else.
+            if (!string.IsNullOrEmpty(options.PublicEndpoint))
+            {
+                kestrel.Listen(IPEndPoint.Parse(options.PublicEndpoint), listen =>
+                {
+                    bound.Public = listen;
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(serverCertificate);
+                });
+            }
         });
         return builder;
     }

@@ -7,7 +7,9 @@ public static class RecordsExchangeExtensions
     public static WebApplicationBuilder AddRecordsExchange(this WebApplicationBuilder builder)
     {
         builder.AddServerOptions();
+        builder.AddDevelopmentBootstrap();
         builder.AddRecordsDatabase();
+        builder.AddAuditLedger();
         builder.AddAgencyListener();
         builder.AddRecordsGrpc();
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
@@ -17,7 +19,9 @@ public static class RecordsExchangeExtensions
     /// <summary>Maps every endpoint of the RecordsExchange server.</summary>
     public static WebApplication MapRecordsExchange(this WebApplication app)
     {
+        app.UsePublicListenerFilter();
         app.MapRecordsGrpc();
+        app.MapLedgerPublication();
         return app;
     }
 }

@@ -4,16 +4,18 @@ using Grpc.Core.Interceptors;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
+using RecordsExchange.Core.Clients;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Data;
 
 namespace RecordsExchange.Server.Pipeline;
 
 /// <summary>
-/// The agency call pipeline, in one place: identify the registered client behind the TLS
-/// certificate, validate the request, run the method, then append the audit entry and only after
-/// it is durable release the answer (or the refusal). If the ledger cannot write, the caller gets
-/// UNAVAILABLE and nothing else.
+/// The call pipeline, in one place: identify the registered client behind the TLS certificate,
+/// check it holds the method's scope, validate the request, run the method, then append the audit
+/// entry and only after it is durable release the answer (or the refusal). If the ledger cannot
+/// write, the caller gets UNAVAILABLE and nothing else. A server stream is audited when it opens,
+/// before its first message.
 /// </summary>
 public sealed class AgencyCallInterceptor(
     AgencyClientRegistry clients,
@@ -31,19 +33,12 @@ public sealed class AgencyCallInterceptor(
         TResponse response;
         try
         {
-            await IdentifyClientAsync(context);
-            if (request is IAgencyRequest agencyRequest)
-            {
-                validator.Validate(agencyRequest);
-            }
+            await AdmitAsync(request, context);
             response = await continuation(request, context);
         }
         catch (Exception ex) when (ex is not AuditUnavailableException)
         {
-            var refusal = CallErrors.ToRpcException(ex, audit, logger);
-            var sequence = await AppendAsync();
-            refusal.Trailers.Add(DecisionIdTrailer, sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            throw refusal;
+            throw await RefuseAsync(ex);
         }
 
         audit.Answered((IMessage)response);
@@ -55,7 +50,25 @@ public sealed class AgencyCallInterceptor(
         return response;
     }
 
-    private async Task IdentifyClientAsync(ServerCallContext context)
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        audit.Begin(context, request);
+        try
+        {
+            await AdmitAsync(request, context);
+        }
+        catch (Exception ex) when (ex is not AuditUnavailableException)
+        {
+            throw await RefuseAsync(ex);
+        }
+        audit.Opened();
+        var decisionId = await AppendAsync();
+        context.ResponseTrailers.Add(DecisionIdTrailer, decisionId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await continuation(request, responseStream, context);
+    }
+
+    private async Task AdmitAsync(object request, ServerCallContext context)
     {
         // Kestrel already refused any certificate that does not chain to the county CA.
         var certificate = context.GetHttpContext().Connection.ClientCertificate
@@ -66,6 +79,25 @@ public sealed class AgencyCallInterceptor(
             ?? throw new ClientNotRegisteredException("This certificate is not registered to an active agency client.");
         audit.Entry.ClientId = client.ClientId;
         audit.Entry.AgencyIdentifier = client.AgencyIdentifier;
+
+        var scope = Scopes.RequiredFor(context.Method)
+            ?? throw new AccessDeniedException("scope.unknown-method", "No client may call this method.");
+        if (!client.HasScope(scope))
+        {
+            throw new AccessDeniedException("scope.required", $"This client does not hold the '{scope}' scope this method requires.");
+        }
+        if (request is IAgencyRequest agencyRequest)
+        {
+            validator.Validate(agencyRequest);
+        }
+    }
+
+    private async Task<RpcException> RefuseAsync(Exception exception)
+    {
+        var refusal = CallErrors.ToRpcException(exception, audit, logger);
+        var sequence = await AppendAsync();
+        refusal.Trailers.Add(DecisionIdTrailer, sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return refusal;
     }
 
     private async Task<long> AppendAsync()
@@ -74,10 +106,10 @@ public sealed class AgencyCallInterceptor(
         {
             return await ledger.AppendAsync(audit.Entry);
         }
-        catch (AuditUnavailableException ex)
+        catch (RecordsExchangeException ex) when (ex is AuditUnavailableException or Data.Ledger.LedgerBusyException)
         {
-            logger.LogError(ex, "Audit append failed for {Method}; the call was refused with UNAVAILABLE", audit.Entry.Method);
-            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message));
+            logger.LogError(ex, "Audit append failed for {Method}; the call was refused", audit.Entry.Method);
+            throw new RpcException(new Status(ex is AuditUnavailableException ? StatusCode.Unavailable : StatusCode.ResourceExhausted, ex.Message));
         }
     }
 }

@@ -66,6 +66,14 @@ public sealed class CallAudit(TimeProvider time)
         Entry.DisclosedFields = Clip(string.Join(",", fields), LongTextLimit);
     }
 
+    /// <summary>Records that a server stream was admitted; what it then sends is read from the ledger itself.</summary>
+    public void Opened()
+    {
+        Entry.Decision = AuditDecision.Permit;
+        Entry.StatusCode = StatusCode.OK.ToString();
+        Entry.Reason ??= "Stream opened.";
+    }
+
     /// <summary>Records a refusal or failure.</summary>
     public void Failed(AuditDecision decision, StatusCode status, string reason)
     {

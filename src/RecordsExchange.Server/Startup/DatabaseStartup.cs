@@ -2,19 +2,21 @@ using Microsoft.Extensions.Options;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Data;
+using RecordsExchange.Data.Ledger;
 
 namespace RecordsExchange.Server.Startup;
 
 /// <summary>
-/// Before the first call: applies migrations, registers the development demo agency when the
-/// development PKI is in use, and loads synthetic demo people into an empty database. Each
+/// Before the first call: applies migrations, loads the ledger, registers the development demo
+/// clients when the development PKI is in use, and loads synthetic demo people into an empty database. Each
 /// administrative step that changes something is written to the audit ledger.
 /// </summary>
 internal sealed class DatabaseStartup(
     RecordsDatabase database,
     AgencyClientRegistry clients,
     DemoDataSeeder seeder,
-    IAuditLedger ledger,
+    GroupCommitLedger ledger,
+    LedgerCheckpoints checkpoints,
     IOptions<ServerOptions> options,
     TimeProvider time,
     ILogger<DatabaseStartup> logger) : IHostedService
@@ -22,15 +24,18 @@ internal sealed class DatabaseStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
+        await ledger.InitializeAsync(cancellationToken);
 
         if (options.Value.Development is { } development)
         {
-            using var certificate = development.LoadDemoClientCertificate();
-            if (await clients.RegisterAsync(DevelopmentCertificates.DemoClientId, "Demo Agency (synthetic, development only)",
-                    DevelopmentCertificates.DemoAgencyIdentifier, certificate, cancellationToken))
+            foreach (var demo in development.DemoClients())
             {
-                await AuditAdministrativeAsync("RegisterClient", $"Registered development client {DevelopmentCertificates.DemoClientId} with certificate {CertificateAuthority.Thumbprint(certificate)}.");
-                logger.LogInformation("Registered the development demo agency; its certificate is {Path}", development.DemoClientPfxPath);
+                using var certificate = CertificateAuthority.LoadCertificate(demo.CertificatePath);
+                if (await clients.RegisterAsync(demo.ClientId, demo.DisplayName, demo.AgencyIdentifier, demo.Scopes, certificate, cancellationToken))
+                {
+                    await AuditAdministrativeAsync("RegisterClient", $"Registered development client {demo.ClientId} ({demo.Scopes}) with certificate {CertificateAuthority.Thumbprint(certificate)}.");
+                    logger.LogInformation("Registered the development client {ClientId}; its certificate is in {Directory}", demo.ClientId, development.Directory);
+                }
             }
         }
 
@@ -40,6 +45,7 @@ internal sealed class DatabaseStartup(
             await AuditAdministrativeAsync("SeedDemoData", $"Loaded {added} synthetic demo people.");
             logger.LogInformation("Loaded {Count} synthetic demo people (identifiers start with DEMO-)", added);
         }
+        await checkpoints.SignIfGrownAsync(ledger.Tree, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

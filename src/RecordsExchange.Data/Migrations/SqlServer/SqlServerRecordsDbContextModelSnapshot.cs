@@ -31,6 +31,11 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<byte[]>("CanonicalBytes")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("varbinary(8000)");
+
                     b.Property<string>("CaseNumber")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
@@ -55,6 +60,12 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<string>("Justification")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
+
+                    b.Property<byte[]>("LeafHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("binary(32)")
+                        .IsFixedLength();
 
                     b.Property<string>("LegalBasis")
                         .HasMaxLength(64)
@@ -186,6 +197,11 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -194,6 +210,30 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.HasKey("ClientId");
 
                     b.ToTable("AgencyClients");
+                });
+
+            modelBuilder.Entity("RecordsExchange.Core.Ledger.StoredCheckpoint", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("binary(32)")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("Checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Records.Booking", b =>

@@ -26,6 +26,11 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("CanonicalBytes")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("CaseNumber")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -50,6 +55,12 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("Justification")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("LeafHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .IsFixedLength();
 
                     b.Property<string>("LegalBasis")
                         .HasMaxLength(64)
@@ -181,6 +192,11 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -189,6 +205,30 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.HasKey("ClientId");
 
                     b.ToTable("AgencyClients");
+                });
+
+            modelBuilder.Entity("RecordsExchange.Core.Ledger.StoredCheckpoint", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("Checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Records.Booking", b =>

@@ -19,6 +19,7 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     AgencyIdentifier = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Scopes = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -53,11 +54,27 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     DisclosedFields = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     ResponseSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    PolicyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    PolicyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CanonicalBytes = table.Column<byte[]>(type: "BLOB", maxLength: 8000, nullable: false),
+                    LeafHash = table.Column<byte[]>(type: "BLOB", fixedLength: true, maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Checkpoints",
+                columns: table => new
+                {
+                    TreeSize = table.Column<long>(type: "INTEGER", nullable: false),
+                    RootHash = table.Column<byte[]>(type: "BLOB", fixedLength: true, maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    SignedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Checkpoints", x => x.TreeSize);
                 });
 
             migrationBuilder.CreateTable(
@@ -242,6 +259,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Charges");
+
+            migrationBuilder.DropTable(
+                name: "Checkpoints");
 
             migrationBuilder.DropTable(
                 name: "AgencyClients");

@@ -19,6 +19,7 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     AgencyIdentifier = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Scopes = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
@@ -26,8 +27,11 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     table.PrimaryKey("PK_AgencyClients", x => x.ClientId);
                 });
 
-            // The audit table is an append-only ledger table, which EF Core cannot express.
+            // An append-only ledger table, which EF Core cannot express (see AppendOnlyAudit).
             migrationBuilder.Sql(AppendOnlyAudit.SqlServerLedgerTable);
+
+            // An append-only ledger table, which EF Core cannot express (see AppendOnlyAudit).
+            migrationBuilder.Sql(AppendOnlyAudit.SqlServerCheckpointsTable);
 
             migrationBuilder.CreateTable(
                 name: "People",
@@ -211,6 +215,9 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "Charges");
+
+            migrationBuilder.DropTable(
+                name: "Checkpoints");
 
             migrationBuilder.DropTable(
                 name: "AgencyClients");

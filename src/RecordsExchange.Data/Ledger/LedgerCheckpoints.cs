@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using RecordsExchange.Core.Ledger;
+
+namespace RecordsExchange.Data.Ledger;
+
+/// <summary>Signs checkpoints of the ledger's tree and stores them (append-only, like the entries).</summary>
+public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contexts, LedgerSigningKey key, string origin, TimeProvider time)
+{
+    public LedgerVerifierKey VerifierKey => key.VerifierKey;
+    public string Origin => origin;
+
+    /// <summary>Signs and stores a checkpoint of <paramref name="tree"/> when it has grown since the last one; returns the latest.</summary>
+    public async Task<StoredCheckpoint?> SignIfGrownAsync(MerkleTree tree, CancellationToken cancellationToken = default)
+    {
+        var size = tree.Size;
+        var latest = await LatestAsync(cancellationToken);
+        if (size == 0 || latest?.TreeSize >= size)
+        {
+            return latest;
+        }
+        var root = tree.Root(size);
+        var checkpoint = new StoredCheckpoint
+        {
+            TreeSize = size,
+            RootHash = root,
+            Note = new Checkpoint(origin, size, root).Sign(key),
+            SignedAt = time.GetUtcNow(),
+        };
+        await using var db = contexts.CreateDbContext();
+        db.Checkpoints.Add(checkpoint);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another signer (rx, another node) may have stored this size first; its note is equally valid.
+            var stored = await LatestAsync(cancellationToken);
+            if (stored is null || stored.TreeSize < size)
+            {
+                throw;
+            }
+            return stored;
+        }
+        return checkpoint;
+    }
+
+    public async Task<StoredCheckpoint?> LatestAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken);
+    }
+}
