@@ -1,5 +1,3 @@
-using System.CommandLine;
-using RecordsExchange.Cli;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Core.Rules;
 using RecordsExchange.Data;
@@ -8,15 +6,7 @@ namespace RecordsExchange.Server.Tests;
 
 public sealed class CliTests(RecordsServer server) : IClassFixture<RecordsServer>
 {
-    private sealed record Result(int ExitCode, string Output, string Error);
-
-    private static async Task<Result> RxAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await RxCommand.BuildRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return new Result(code, output.ToString(), error.ToString());
-    }
+    private static Task<Rx.Result> RxAsync(params string[] args) => Rx.RunAsync(args);
 
     private string[] AgencyArguments(string method, params string[] extra)
     {

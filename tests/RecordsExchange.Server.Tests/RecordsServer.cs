@@ -48,7 +48,7 @@ public class RecordsServer : IAsyncLifetime
         ["Database:ConnectionString"] = ConnectionString,
     };
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         Pki = new TestPki(Directory);
