@@ -14,6 +14,7 @@ public static class RxCommand
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -8,17 +8,22 @@ namespace RecordsExchange.Data;
 /// <summary>The county's register of agency clients and the certificates each may present.</summary>
 public sealed class AgencyClientRegistry(IDbContextFactory<RecordsDbContext> contexts, TimeProvider time)
 {
+    // Every call looks its client up, so the query is compiled once.
+    private static readonly Func<RecordsDbContext, string, Task<AgencyClient?>> s_activeByThumbprint = EF.CompileAsyncQuery(
+        (RecordsDbContext db, string thumbprint) => db.AgencyClients.AsNoTracking()
+            .Where(c => c.Status == ClientStatus.Active
+                && c.Certificates.Any(k => k.Thumbprint == thumbprint && k.Status == ClientStatus.Active))
+            .SingleOrDefault());
+
     /// <summary>
     /// The active client that owns an active certificate with this thumbprint, or null. Read from the
     /// database on every call so that a revocation takes effect on the next call.
     /// </summary>
     public async Task<AgencyClient?> FindActiveByThumbprintAsync(string thumbprint, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await using var db = contexts.CreateDbContext();
-        return await db.AgencyClients.AsNoTracking()
-            .Where(c => c.Status == ClientStatus.Active
-                && c.Certificates.Any(k => k.Thumbprint == thumbprint && k.Status == ClientStatus.Active))
-            .SingleOrDefaultAsync(cancellationToken);
+        return await s_activeByThumbprint(db, thumbprint);
     }
 
     /// <summary>Registers a client with a certificate; registering the same certificate again changes nothing.</summary>

@@ -1,43 +1,49 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace RecordsExchange.Data;
 
 /// <summary>Creates contexts for the configured provider; the one place that knows which provider is which.</summary>
 public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
 {
-    private readonly DbContextOptions _options;
+    private readonly Func<RecordsDbContext> _create;
     private readonly DatabaseProvider _provider;
 
     public RecordsDatabase(DatabaseOptions options)
     {
         _provider = options.Provider;
-        var builder = new DbContextOptionsBuilder();
+        // Pooled: creating a context costs more than the small queries each call makes.
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.UseSqlite(options.ConnectionString).AddInterceptors(new SqliteDurabilityInterceptor());
                 EnsureSqliteDirectory(options.ConnectionString);
+                var sqlite = new PooledDbContextFactory<SqliteRecordsDbContext>(new DbContextOptionsBuilder<SqliteRecordsDbContext>()
+                    .UseSqlite(options.ConnectionString).AddInterceptors(new SqliteDurabilityInterceptor()).Options);
+                _create = sqlite.CreateDbContext;
                 break;
             case DatabaseProvider.SqlServer:
-                builder.UseSqlServer(options.ConnectionString);
+                var sqlServer = new PooledDbContextFactory<SqlServerRecordsDbContext>(new DbContextOptionsBuilder<SqlServerRecordsDbContext>()
+                    .UseSqlServer(options.ConnectionString).Options);
+                _create = sqlServer.CreateDbContext;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown database provider.");
         }
-        _options = builder.Options;
     }
 
-    /// <summary>A new context for the configured provider; the caller disposes it.</summary>
-    public RecordsDbContext CreateDbContext() => _provider == DatabaseProvider.Sqlite
-        ? new SqliteRecordsDbContext(_options)
-        : new SqlServerRecordsDbContext(_options);
+    /// <summary>A context for the configured provider, from the pool; the caller disposes it, which returns it.</summary>
+    public RecordsDbContext CreateDbContext() => _create();
 
-    /// <summary>Applies every pending migration.</summary>
+    /// <summary>Applies every pending migration (and, for SQLite, puts the file in write-ahead-log mode).</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = CreateDbContext();
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync(SqliteDurabilityInterceptor.EnableWriteAheadLog, cancellationToken);
+        }
         await db.Database.MigrateAsync(cancellationToken);
     }
 

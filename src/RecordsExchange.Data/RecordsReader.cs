@@ -9,6 +9,16 @@ namespace RecordsExchange.Data;
 /// <summary>Finds exactly one person by an exact identifier and reads what a method may need about them.</summary>
 public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
 {
+    // The per-call reads are compiled once: EF's query pipeline otherwise costs more than SQLite.
+    private static readonly Func<RecordsDbContext, long, Task<Person>> s_history = EF.CompileAsyncQuery(
+        (RecordsDbContext db, long id) => db.People.AsNoTracking().Include(p => p.Charges).ThenInclude(c => c.Booking).Single(p => p.Id == id));
+
+    private static readonly Func<RecordsDbContext, long, Task<Person>> s_person = EF.CompileAsyncQuery(
+        (RecordsDbContext db, long id) => db.People.AsNoTracking().Single(p => p.Id == id));
+
+    private static readonly Func<RecordsDbContext, long, Task<Booking?>> s_latestBooking = EF.CompileAsyncQuery(
+        (RecordsDbContext db, long id) => db.Bookings.AsNoTracking().Where(b => b.PersonId == id).OrderByDescending(b => b.Id).FirstOrDefault());
+
     /// <summary>The internal key of the one person the reference names.</summary>
     /// <exception cref="SubjectNotFoundException">No person matches.</exception>
     /// <exception cref="AmbiguousSubjectException">The name and date of birth match more than one person.</exception>
@@ -37,10 +47,9 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     /// <summary>The person with charges (and their dispositions and bookings), oldest offense first.</summary>
     public async Task<Person> ReadHistoryAsync(long personId, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await using var db = contexts.CreateDbContext();
-        var person = await db.People.AsNoTracking()
-            .Include(p => p.Charges).ThenInclude(c => c.Booking)
-            .SingleAsync(p => p.Id == personId, cancellationToken);
+        var person = await s_history(db, personId);
         person.Charges.Sort((a, b) => a.OffenseDate.CompareTo(b.OffenseDate));
         return person;
     }
@@ -48,13 +57,9 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     /// <summary>The person with their most recent booking only (or none).</summary>
     public async Task<(Person Person, Booking? Booking)> ReadCustodyAsync(long personId, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await using var db = contexts.CreateDbContext();
-        var person = await db.People.AsNoTracking().SingleAsync(p => p.Id == personId, cancellationToken);
-        var booking = await db.Bookings.AsNoTracking()
-            .Where(b => b.PersonId == personId)
-            .OrderByDescending(b => b.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-        return (person, booking);
+        return (await s_person(db, personId), await s_latestBooking(db, personId));
     }
 
     private static IQueryable<long> ByNameAndBirthDate(RecordsDbContext db, NameAndBirthDate name)

@@ -1,27 +1,44 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace RecordsExchange.Data;
 
 /// <summary>
-/// Sets every SQLite connection to write-ahead logging with a full sync on commit, so a committed
-/// audit entry survives a power loss, and waits on a locked database instead of failing at once.
+/// Sets every SQLite connection to a full sync on commit, so a committed audit entry survives a
+/// power loss, and to wait on a locked database instead of failing at once. Write-ahead logging is
+/// a property of the file, set once when the database is migrated (<see cref="EnableWriteAheadLog"/>):
+/// asking for it on every pooled open takes locks that stall readers behind the writer.
 /// </summary>
 internal sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+    public const string EnableWriteAheadLog = "PRAGMA journal_mode=WAL;";
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+
+    // Pragmas belong to the native connection, which the pool keeps across opens: set them once each.
+    private static readonly ConditionalWeakTable<object, object> s_configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (FirstOpen(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    private static bool FirstOpen(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || s_configured.TryAdd(handle, handle);
 }

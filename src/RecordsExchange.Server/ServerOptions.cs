@@ -29,6 +29,9 @@ public sealed class ServerOptions
 
     public string? ServerCertificatePassword { get; set; }
 
+    /// <summary>Serves the unaudited BenchmarkService.Echo baseline for `rx bench`; never in production.</summary>
+    public bool EnableBenchmarkEcho { get; set; }
+
     /// <summary>How many synthetic demo people to load into an empty database; 0 loads none.</summary>
     public int DemoPeople { get; set; } = 200;
 

@@ -70,16 +70,7 @@ public class RecordsServer : IAsyncLifetime
         new($"https://localhost:{app.Services.GetRequiredService<BoundListeners>().AgencyEndpoint.Port}");
 
     /// <summary>Builds the server exactly as Program.cs does, with the given settings.</summary>
-    public static WebApplication Build(Dictionary<string, string?> settings)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddRecordsExchange();
-        var app = builder.Build();
-        app.MapRecordsExchange();
-        return app;
-    }
+    public static WebApplication Build(Dictionary<string, string?> settings) => RecordsExchangeExtensions.BuildHost(settings, "Testing");
 
     public GrpcChannel Channel(X509Certificate2 certificate) =>
         AgencyConnection.CreateChannel(new AgencyConnectionOptions(Address, certificate, Pki.Ca));

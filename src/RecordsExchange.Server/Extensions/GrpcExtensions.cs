@@ -37,6 +37,10 @@ public static class GrpcExtensions
     {
         app.MapGrpcService<RecordsGrpcService>();
         app.MapGrpcService<OversightGrpcService>();
+        if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.EnableBenchmarkEcho)
+        {
+            app.MapGrpcService<BenchmarkEchoService>();
+        }
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

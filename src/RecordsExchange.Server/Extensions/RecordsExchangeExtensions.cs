@@ -16,6 +16,18 @@ public static class RecordsExchangeExtensions
         return builder;
     }
 
+    /// <summary>Builds the whole server, as Program.cs does, with settings on top of the defaults (tests and `rx bench`).</summary>
+    public static WebApplication BuildHost(IEnumerable<KeyValuePair<string, string?>> settings, string environment, LogLevel minimumLevel = LogLevel.Warning)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(minimumLevel);
+        builder.AddRecordsExchange();
+        var app = builder.Build();
+        app.MapRecordsExchange();
+        return app;
+    }
+
     /// <summary>Maps every endpoint of the RecordsExchange server.</summary>
     public static WebApplication MapRecordsExchange(this WebApplication app)
     {

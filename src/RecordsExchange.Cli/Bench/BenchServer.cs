@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Server;
+using RecordsExchange.Server.Extensions;
+
+namespace RecordsExchange.Cli.Bench;
+
+/// <summary>The real server, hosted in this process on loopback with a fresh development PKI, demo data and the echo baseline.</summary>
+internal sealed class BenchServer : IAsyncDisposable
+{
+    private BenchServer(WebApplication app, string directory, DevelopmentCertificates development)
+    {
+        App = app;
+        Directory = directory;
+        Development = development;
+    }
+
+    public WebApplication App { get; }
+    public string Directory { get; }
+    public DevelopmentCertificates Development { get; }
+    public string ConnectionString => $"Data Source={Path.Combine(Directory, "records.db")}";
+    public Uri Address => new($"https://localhost:{App.Services.GetRequiredService<BoundListeners>().AgencyEndpoint.Port}");
+
+    public static async Task<BenchServer> StartAsync(IDictionary<string, string?>? extra = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "rx-bench-" + Guid.NewGuid().ToString("N"));
+        var development = new DevelopmentCertificates(Path.Combine(directory, "certs"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
+            ["RecordsExchange:PublicEndpoint"] = "",
+            ["RecordsExchange:DevelopmentCertificatesDirectory"] = development.Directory,
+            ["RecordsExchange:EnableBenchmarkEcho"] = "true",
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(directory, "records.db")}",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var app = RecordsExchangeExtensions.BuildHost(settings, "Benchmark");
+        await app.StartAsync();
+        return new BenchServer(app, directory, development);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace RecordsExchange.Cli.Bench;
+
+/// <summary>What one phase of a benchmark measured.</summary>
+internal sealed record PhaseResult(string Name, long Calls, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
+{
+    public double CallsPerSecond => Calls / Elapsed.TotalSeconds;
+}
+
+/// <summary>Runs a call from many concurrent workers for a fixed time and records each latency in an HdrHistogram.</summary>
+internal static class LoadGenerator
+{
+    public static async Task<PhaseResult> RunAsync(string name, int workers, TimeSpan warmup, TimeSpan duration, Func<int, CancellationToken, Task> call)
+    {
+        // Warm-up calls are made but not recorded: JIT, connection set-up and caches settle first.
+        await RunWorkersAsync(workers, warmup, call, record: null);
+        var histograms = Enumerable.Range(0, workers).Select(_ => new LongHistogram(TimeStamp.Minutes(1), 3)).ToArray();
+        var failures = new long[workers];
+        var stopwatch = Stopwatch.StartNew();
+        await RunWorkersAsync(workers, duration, call, (worker, ticks, failed) =>
+        {
+            if (failed)
+            {
+                failures[worker]++;
+            }
+            else
+            {
+                histograms[worker].RecordValue(ticks);
+            }
+        });
+        stopwatch.Stop();
+        var all = new LongHistogram(TimeStamp.Minutes(1), 3);
+        foreach (var histogram in histograms)
+        {
+            all.Add(histogram);
+        }
+        return new PhaseResult(name, all.TotalCount, failures.Sum(), stopwatch.Elapsed,
+            ToMilliseconds(all.GetValueAtPercentile(50)), ToMilliseconds(all.GetValueAtPercentile(99)));
+    }
+
+    private static async Task RunWorkersAsync(int workers, TimeSpan duration, Func<int, CancellationToken, Task> call, Action<int, long, bool>? record)
+    {
+        using var stop = new CancellationTokenSource(duration);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var failed = false;
+                try
+                {
+                    await call(worker, CancellationToken.None);
+                }
+                catch (Exception)
+                {
+                    failed = true;
+                }
+                record?.Invoke(worker, Stopwatch.GetTimestamp() - start, failed);
+            }
+        })));
+    }
+
+    private static double ToMilliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+}

@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using RecordsExchange.Cli.Bench;
+using RecordsExchange.Client;
+using RecordsExchange.Core.Ledger;
+using RecordsExchange.Data;
+using RecordsExchange.Data.Ledger;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Cli.Commands;
+
+/// <summary>`rx bench`: measured speed of the real server, the ledger and verification on this machine.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure the audited call against a bare mTLS echo, ledger appends, and verification.");
+        command.Subcommands.Add(CreateCalls());
+        command.Subcommands.Add(CreateLedger());
+        command.Subcommands.Add(CreateVerify());
+        return command;
+    }
+
+    private static Command CreateCalls()
+    {
+        var seconds = new Option<int>("--seconds") { Description = "Measured seconds per phase.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Unmeasured warm-up seconds per phase.", DefaultValueFactory = _ => 3 };
+        var connections = new Option<int>("--connections") { Description = "HTTP/2 connections (one channel each).", DefaultValueFactory = _ => 4 };
+        var callers = new Option<int>("--callers") { Description = "Concurrent callers spread over the connections.", DefaultValueFactory = _ => 64 };
+        var ledgerEntries = new Option<long>("--ledger-entries") { Description = "Synthetic entries to put in the ledger before measuring.", DefaultValueFactory = _ => 0 };
+        var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against one in-process server.");
+        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries })
+        {
+            calls.Options.Add(option);
+        }
+        calls.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            await using var server = await BenchServer.StartAsync();
+            var fill = parse.GetValue(ledgerEntries);
+            if (fill > 0)
+            {
+                await output.WriteLineAsync($"Filling the ledger with {fill:N0} synthetic entries...");
+                await Progress.RunAsync("filling", fill, async report =>
+                {
+                    await LedgerFill.FillAsync(server.App.Services.GetRequiredService<GroupCommitLedger>(), fill, report);
+                    return 0;
+                });
+            }
+            var connection = AgencyConnectionOptions.FromFiles(server.Address, server.Development.DemoClientPfxPath, server.Development.CaCertificatePath);
+            var channels = Enumerable.Range(0, parse.GetValue(connections)).Select(_ => AgencyConnection.CreateChannel(connection)).ToList();
+            try
+            {
+                var workers = parse.GetValue(callers);
+                var (warm, measured) = (TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(seconds)));
+                var echoClients = channels.Select(c => new BenchmarkService.BenchmarkServiceClient(c)).ToList();
+                var recordClients = channels.Select(c => new RecordsService.RecordsServiceClient(c)).ToList();
+                var payload = new EchoRequest { Payload = ByteString.CopyFrom(new byte[256]) };
+
+                var echo = await LoadGenerator.RunAsync("bare mTLS echo", workers, warm, measured,
+                    async (worker, ct) => await echoClients[worker % echoClients.Count].EchoAsync(payload, cancellationToken: ct));
+                var audited = await LoadGenerator.RunAsync("audited GetCriminalHistory", workers, warm, measured,
+                    async (worker, ct) => await recordClients[worker % recordClients.Count].GetCriminalHistoryAsync(HistoryRequest(worker), cancellationToken: ct));
+
+                var ledgerSize = server.App.Services.GetRequiredService<GroupCommitLedger>().Tree.Size;
+                await output.WriteLineAsync($"rx bench calls: {Environment.ProcessorCount} cores, {channels.Count} connections, {workers} callers, "
+                    + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up, ledger {fill:N0} entries before, {ledgerSize:N0} after");
+                await WriteTableAsync(output, [echo, audited]);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"audited / echo calls/s: {audited.CallsPerSecond / echo.CallsPerSecond:P1}"));
+                return echo.Failures + audited.Failures == 0 ? 0 : 1;
+            }
+            finally
+            {
+                channels.ForEach(c => c.Dispose());
+            }
+        }));
+        return calls;
+    }
+
+    private static Command CreateLedger()
+    {
+        var seconds = new Option<int>("--seconds") { Description = "Seconds per mode.", DefaultValueFactory = _ => 5 };
+        var callers = new Option<int>("--callers") { Description = "Concurrent appenders.", DefaultValueFactory = _ => 256 };
+        var ledger = new Command("ledger", "Ledger appends/s with group commit against one transaction per entry, on a fresh SQLite file.");
+        ledger.Options.Add(seconds);
+        ledger.Options.Add(callers);
+        ledger.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var duration = TimeSpan.FromSeconds(parse.GetValue(seconds));
+            var results = new List<PhaseResult>();
+            foreach (var (name, options) in new[]
+            {
+                ("one transaction per entry", new LedgerOptions { MaxBatchSize = 1, QueueCapacity = 20_000 }),
+                ("group commit", LedgerFill.GroupCommit),
+            })
+            {
+                var directory = Path.Combine(Path.GetTempPath(), "rx-bench-ledger-" + Guid.NewGuid().ToString("N"));
+                var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(directory, "ledger.db")}" });
+                await database.MigrateAsync(cancellationToken);
+                await using (var writer = new GroupCommitLedger(database, options))
+                {
+                    await writer.InitializeAsync(cancellationToken);
+                    long n = 0;
+                    results.Add(await LoadGenerator.RunAsync(name, parse.GetValue(callers), TimeSpan.FromSeconds(1), duration,
+                        async (_, _) => await writer.AppendAsync(LedgerFill.Entry(Interlocked.Increment(ref n)))));
+                }
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(directory, recursive: true);
+            }
+            await output.WriteLineAsync($"rx bench ledger: SQLite WAL, synchronous=FULL, {parse.GetValue(callers)} concurrent appenders, {duration.TotalSeconds:0} s per mode");
+            await WriteTableAsync(output, results);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"group commit / one per entry appends/s: {results[1].CallsPerSecond / results[0].CallsPerSecond:0.0}x"));
+            return 0;
+        }));
+        return ledger;
+    }
+
+    private static Command CreateVerify()
+    {
+        var entries = new Option<long>("--entries") { Description = "Synthetic entries to verify.", DefaultValueFactory = _ => 1_000_000 };
+        var verify = new Command("verify", "Fill a fresh ledger, sign a checkpoint, then time `rx audit verify --db` and `--export` on it.");
+        verify.Options.Add(entries);
+        verify.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var count = parse.GetValue(entries);
+            var directory = Path.Combine(Path.GetTempPath(), "rx-bench-verify-" + Guid.NewGuid().ToString("N"));
+            var connectionString = $"Data Source={Path.Combine(directory, "ledger.db")}";
+            var keyOptions = new LedgerOptions { Origin = "bench.example/ledger", SigningKeyPath = Path.Combine(directory, "ledger.key") };
+            try
+            {
+                var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = connectionString });
+                await database.MigrateAsync(cancellationToken);
+                LedgerKeyFile.EnsureCreated(keyOptions);
+                await using (var ledger = new GroupCommitLedger(database, LedgerFill.GroupCommit))
+                {
+                    await ledger.InitializeAsync(cancellationToken);
+                    var fillClock = Stopwatch.StartNew();
+                    await Progress.RunAsync("filling", count, async report =>
+                    {
+                        await LedgerFill.FillAsync(ledger, count, report);
+                        return 0;
+                    });
+                    await output.WriteLineAsync($"Filled {count:N0} entries in {fillClock.Elapsed.TotalSeconds:0.0} s.");
+                    using var key = LedgerKeyFile.Load(keyOptions);
+                    await new LedgerCheckpoints(database, key, key.Name, TimeProvider.System).SignIfGrownAsync(ledger.Tree, cancellationToken);
+                }
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+                var exportPath = Path.Combine(directory, "ledger.rxl");
+                foreach (var (label, args) in new (string, string[])[]
+                {
+                    ("rx audit verify --db", ["audit", "verify", "--db", "--database", connectionString, "--vkey", keyOptions.VerifierKeyPath]),
+                    ("rx audit export", ["audit", "export", "--out", exportPath, "--database", connectionString, "--vkey", keyOptions.VerifierKeyPath]),
+                    ("rx audit verify --export", ["audit", "verify", "--export", exportPath, "--vkey", keyOptions.VerifierKeyPath]),
+                })
+                {
+                    var clock = Stopwatch.StartNew();
+                    var result = await RxCommand.BuildRootCommand().Parse(args).InvokeAsync(parse.InvocationConfiguration, cancellationToken);
+                    clock.Stop();
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{label}: {count:N0} entries in {clock.Elapsed.TotalSeconds:0.00} s ({count / clock.Elapsed.TotalSeconds:N0} entries/s), exit {result}"));
+                    if (result != 0)
+                    {
+                        return result;
+                    }
+                }
+                return 0;
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(directory, recursive: true);
+            }
+        }));
+        return verify;
+    }
+
+    private static GetCriminalHistoryRequest HistoryRequest(int worker) => new()
+    {
+        Context = new RequestContext
+        {
+            OfficerId = "B" + worker,
+            OfficerName = "Benchmark Officer",
+            PurposeCode = "C",
+            LegalBasis = LegalBasis.None,
+            CaseNumber = "BENCH-" + worker,
+            Justification = "rx bench",
+        },
+        Subject = new SubjectRef { BookingNumber = Core.Demo.DemoDataGenerator.BookingNumber(worker % 200 + 1) },
+    };
+
+    private static async Task WriteTableAsync(TextWriter output, IEnumerable<PhaseResult> results)
+    {
+        await output.WriteLineAsync($"{"phase",-30} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"calls",10} {"failed",7}");
+        foreach (var r in results)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name,-30} {r.CallsPerSecond,10:N0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.Calls,10:N0} {r.Failures,7:N0}"));
+        }
+    }
+}
