@@ -28,4 +28,22 @@ public sealed class SqlServerTests
         await Assert.ThrowsAsync<SqlException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditEntries WHERE Sequence = {0}", first));
         Assert.Equal(second, await db.AuditEntries.MaxAsync(e => e.Sequence));
     }
+
+    [Fact]
+    public async Task SqlServer_TwoWritersOnOneDatabase_NeverForkOrFail()
+    {
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(s_connectionString), "RECORDSEXCHANGE_SQLSERVER is not set; no SQL Server to test against.");
+        var database = new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.SqlServer, ConnectionString = s_connectionString! });
+        await database.MigrateAsync();
+        await using var a = new GroupCommitLedger(database, new Core.Ledger.LedgerOptions());
+        await using var b = new GroupCommitLedger(database, new Core.Ledger.LedgerOptions());
+        await a.InitializeAsync();
+        await b.InitializeAsync();
+
+        var sequences = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
+            (i % 2 == 0 ? a : b).AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "Test", "tests", "two writers"))));
+
+        Assert.Equal(sequences.Length, sequences.Distinct().Count());
+        Assert.Equal(sequences.Max() - sequences.Min() + 1, sequences.Length);
+    }
 }

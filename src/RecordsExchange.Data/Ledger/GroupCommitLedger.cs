@@ -107,7 +107,7 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             await using var transaction = await db.Database.BeginTransactionAsync();
             // The sequence is taken inside the transaction that holds the write lock, so two
             // writers (another process, another node) can never assign the same number.
-            var last = await db.AuditEntries.MaxAsync(e => (long?)e.Sequence) ?? 0;
+            var last = await LastSequenceAsync(db);
             if (last != Tree.Size)
             {
                 await LoadLeavesAsync(db, CancellationToken.None);
@@ -141,6 +141,12 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             pending.Completion.TrySetResult(pending.Entry.Sequence);
         }
     }
+
+    // SQLite's write transaction already excludes other writers; SQL Server needs the range locked
+    // until commit, or two nodes could read the same maximum.
+    private static async Task<long> LastSequenceAsync(RecordsDbContext db) => db.Database.IsSqlServer()
+        ? await db.Database.SqlQueryRaw<long?>("SELECT MAX([Sequence]) AS [Value] FROM [AuditEntries] WITH (UPDLOCK, HOLDLOCK)").SingleAsync() ?? 0
+        : await db.AuditEntries.MaxAsync(e => (long?)e.Sequence) ?? 0;
 
     // Appends to the tree every committed leaf it does not hold yet.
     private async Task LoadLeavesAsync(RecordsDbContext db, CancellationToken cancellationToken)
