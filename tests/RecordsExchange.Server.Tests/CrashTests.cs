@@ -41,6 +41,7 @@ public sealed partial class CrashTests : IAsyncDisposable
             using var server = await StartServerAsync();
             using var channel = Client.AgencyConnection.CreateChannel(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
             var client = new RecordsService.RecordsServiceClient(channel);
+            await WaitUntilAnsweringAsync(client, answered);
             using var stop = new CancellationTokenSource();
             var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => CallUntilStoppedAsync(client, answered, stop.Token))).ToList();
 
@@ -73,6 +74,29 @@ public sealed partial class CrashTests : IAsyncDisposable
         var verified = await Rx.RunAsync("audit", "verify", "--db", "--database", _connectionString, "--vkey", _pki.Ledger.VerifierKeyPath);
         Assert.True(verified.ExitCode == 0, verified.Error);
         Assert.StartsWith($"Verified {sequences.Count} entries", verified.Output);
+    }
+
+    // A freshly started server on a busy machine may take a while to answer; the random kill only
+    // counts once it does, so every round kills a server that is really serving.
+    private static async Task WaitUntilAnsweringAsync(RecordsService.RecordsServiceClient client, ConcurrentDictionary<string, ulong> answered)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var context = RecordsServer.Context();
+            try
+            {
+                var response = await client.GetCriminalHistoryAsync(
+                    new GetCriminalHistoryRequest { Context = context, Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } },
+                    deadline: DateTime.UtcNow.AddSeconds(10));
+                answered[context.CaseNumber] = response.DecisionId;
+                return;
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static async Task CallUntilStoppedAsync(RecordsService.RecordsServiceClient client, ConcurrentDictionary<string, ulong> answered, CancellationToken stop)
