@@ -45,15 +45,15 @@ public sealed partial class CrashTests : IAsyncDisposable
             using var stop = new CancellationTokenSource();
             var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => CallUntilStoppedAsync(client, answered, stop.Token))).ToList();
 
-            await Task.Delay(random.Next(300, 1500));
+            await Task.Delay(random.Next(500, 2000));
             server.Process.Kill(entireProcessTree: true);
             await server.Process.WaitForExitAsync();
             stop.Cancel();
             await Task.WhenAll(callers);
         }
 
-        // Hundreds of answers across the kills (707 in a run here), so the check covers real load.
-        Assert.True(answered.Count >= 100, $"only {answered.Count} calls were answered");
+        // Many answers across the kills (hundreds in runs here), so the check covers real load.
+        Assert.True(answered.Count >= 10 * Rounds, $"only {answered.Count} calls were answered");
         // A last clean start recovers the ledger, then every entry is checked from the database alone.
         using (var last = await StartServerAsync())
         {
