@@ -11,6 +11,7 @@ public static class RxCommand
     {
         var root = new RootCommand("RecordsExchange: county tools for certificates, agency queries and the audit ledger.");
         root.Subcommands.Add(CertsCommand.Create());
+        root.Subcommands.Add(ClientsCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());

@@ -14,6 +14,8 @@ public sealed class TestPki : IDisposable
         Ca = CertificateAuthority.CreateCa("Test County CA", now.AddDays(-30), now.AddDays(30));
         CaPath = Path.Combine(directory, "ca.crt");
         CertificateAuthority.WritePem(Ca, CaPath, keyPath: null);
+        CaPfxPath = Path.Combine(directory, "ca.pfx");
+        CertificateAuthority.WritePfx(Ca, CaPfxPath);
         using (var server = CertificateAuthority.IssueServer(Ca, ["localhost"], [IPAddress.Loopback], now.AddDays(-1), now.AddDays(10)))
         {
             ServerPfxPath = Path.Combine(directory, "server.pfx");
@@ -40,6 +42,7 @@ public sealed class TestPki : IDisposable
 
     public X509Certificate2 Ca { get; }
     public string CaPath { get; }
+    public string CaPfxPath { get; }
     public string ServerPfxPath { get; }
 
     /// <summary>Chains to the county CA and is registered to an active client.</summary>

@@ -3,7 +3,6 @@ using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Core.Ledger;
 using RecordsExchange.Data;
-using RecordsExchange.Data.Ledger;
 
 namespace RecordsExchange.Cli.Commands;
 
@@ -14,7 +13,45 @@ internal static class CertsCommand
     {
         var command = new Command("certs", "Manage the county CA and certificates.");
         command.Subcommands.Add(CreateInit());
+        command.Subcommands.Add(CreateIssue());
         return command;
+    }
+
+    private static Command CreateIssue()
+    {
+        var request = new Option<string>("--csr") { Description = "The agency's certificate signing request (PEM).", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the issued certificate (PEM).", Required = true };
+        var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 365 };
+        var ca = new Option<string>("--ca-pfx") { Description = "The county CA with its private key (PKCS#12).", DefaultValueFactory = _ => new DevelopmentCertificates("certs/dev").CaPfxPath };
+        var issue = new Command("issue", "Sign an agency's certificate request as a TLS client certificate (the agency keeps its private key).");
+        foreach (var option in new Option[] { request, output, days, ca })
+        {
+            issue.Options.Add(option);
+        }
+        issue.SetAction(parse =>
+        {
+            var validity = parse.GetValue(days);
+            if (validity is < 1 or > 825)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("rx: --days must be between 1 and 825.");
+                return 1;
+            }
+            try
+            {
+                using var authority = CertificateAuthority.LoadPfx(parse.GetRequiredValue(ca));
+                var now = DateTimeOffset.UtcNow;
+                using var certificate = CertificateAuthority.IssueClientFromRequest(authority, File.ReadAllText(parse.GetRequiredValue(request)), now.AddMinutes(-5), now.AddDays(validity));
+                CertificateAuthority.WritePem(certificate, parse.GetRequiredValue(output), keyPath: null);
+                parse.InvocationConfiguration.Output.WriteLine($"Issued {certificate.Subject}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}, thumbprint {CertificateAuthority.Thumbprint(certificate)}: {parse.GetValue(output)}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"rx: {ex.Message}");
+                return 1;
+            }
+        });
+        return issue;
     }
 
     private static Command CreateInit()
@@ -33,19 +70,16 @@ internal static class CertsCommand
                 ? $"Created the development PKI in {development.Directory} (private keys are readable by you only)."
                 : $"The development PKI in {development.Directory} already exists; nothing was overwritten.");
 
-            var db = database.Open(parse);
-            await db.MigrateAsync(cancellationToken);
             var ledgerOptions = new LedgerOptions { SigningKeyPath = development.LedgerSigningKeyPath };
             LedgerKeyFile.EnsureCreated(ledgerOptions);
-            await using var ledger = new GroupCommitLedger(db, ledgerOptions);
-            await ledger.InitializeAsync(cancellationToken);
-            var registry = new AgencyClientRegistry(db, TimeProvider.System);
+            await using var session = await AdministrationSession.OpenAsync(database, parse, cancellationToken);
+            var registry = new AgencyClientRegistry(session.Database, TimeProvider.System);
             foreach (var demo in development.DemoClients())
             {
                 using var certificate = CertificateAuthority.LoadCertificate(demo.CertificatePath);
                 if (await registry.RegisterAsync(demo.ClientId, demo.DisplayName, demo.AgencyIdentifier, demo.Scopes, certificate, cancellationToken))
                 {
-                    await ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "RegisterClient", "rx:" + Environment.UserName,
+                    await session.Ledger.AppendAsync(AuditEntry.Administrative(DateTimeOffset.UtcNow, "RegisterClient", AdministrationSession.Actor,
                         $"Registered development client {demo.ClientId} ({demo.Scopes}) with certificate {CertificateAuthority.Thumbprint(certificate)}."), cancellationToken);
                     await output.WriteLineAsync($"Registered client {demo.ClientId} ({demo.Scopes}).");
                 }

@@ -42,6 +42,18 @@ public static class CertificateAuthority
     public static X509Certificate2 IssueClient(X509Certificate2 ca, string commonName, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
         Issue(ca, $"CN={commonName}", s_clientAuth, notBefore, notAfter, extension: null);
 
+    /// <summary>
+    /// Signs an agency's certificate signing request (PEM) as a client certificate: the agency keeps its
+    /// private key, the county decides the usage (TLS client authentication only) and the validity.
+    /// </summary>
+    public static X509Certificate2 IssueClientFromRequest(X509Certificate2 ca, string requestPem, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var request = CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        // Whatever the agency asked for, only the county's extensions go into the certificate.
+        request.CertificateExtensions.Clear();
+        return Sign(ca, request, s_clientAuth, notBefore, notAfter, extension: null);
+    }
+
     /// <summary>Lower-case hex SHA-256 of the certificate's DER bytes: the key agencies are registered by.</summary>
     public static string Thumbprint(X509Certificate2 certificate) =>
         Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
@@ -94,7 +106,12 @@ public static class CertificateAuthority
     private static X509Certificate2 Issue(X509Certificate2 ca, string subject, Oid usage, DateTimeOffset notBefore, DateTimeOffset notAfter, X509Extension? extension)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        using var unkeyed = Sign(ca, new CertificateRequest(subject, key, HashAlgorithmName.SHA256), usage, notBefore, notAfter, extension);
+        return unkeyed.CopyWithPrivateKey(key);
+    }
+
+    private static X509Certificate2 Sign(X509Certificate2 ca, CertificateRequest request, Oid usage, DateTimeOffset notBefore, DateTimeOffset notAfter, X509Extension? extension)
+    {
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
@@ -107,8 +124,7 @@ public static class CertificateAuthority
         serial[0] &= 0x7F;
         // A child may not outlive its issuer.
         var end = notAfter < ca.NotAfter ? notAfter : new DateTimeOffset(ca.NotAfter);
-        using var unkeyed = request.Create(ca, notBefore, end, serial);
-        return unkeyed.CopyWithPrivateKey(key);
+        return request.Create(ca, notBefore, end, serial);
     }
 
     private static void WritePrivate(string path, string text) => WritePrivate(path, System.Text.Encoding.ASCII.GetBytes(text));

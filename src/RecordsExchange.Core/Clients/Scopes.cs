@@ -5,9 +5,22 @@ public static class Scopes
 {
     public const string History = "records.history";
     public const string Release = "records.release";
+    public const string Detainers = "detainers";
+    public const string Notifications = "notifications";
+    public const string Ingest = "ingest";
     public const string Oversight = "oversight";
 
-    public static readonly IReadOnlyList<string> All = [History, Release, Oversight];
+    public static readonly IReadOnlyList<string> All = [History, Release, Detainers, Notifications, Ingest, Oversight];
+
+    /// <summary>The scopes in a space-separated list, checked against <see cref="All"/>; throws on an unknown one.</summary>
+    public static string Normalize(string scopes)
+    {
+        var list = scopes.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = list.Where(s => !All.Contains(s, StringComparer.Ordinal)).ToList();
+        return unknown.Count > 0
+            ? throw new ArgumentException($"Unknown scope(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", All)}.")
+            : string.Join(' ', list);
+    }
 
     /// <summary>The scope a gRPC method requires, or null for a method no client may call (fail closed).</summary>
     public static string? RequiredFor(string method) => method switch

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using RecordsExchange.Core.Ledger;
+using RecordsExchange.Data;
+using RecordsExchange.Data.Ledger;
+
+namespace RecordsExchange.Cli.Commands;
+
+/// <summary>An administrative session on the server host: the migrated database, its ledger writer, and the client register.</summary>
+internal sealed class AdministrationSession : IAsyncDisposable
+{
+    private AdministrationSession(RecordsDatabase database, GroupCommitLedger ledger)
+    {
+        Database = database;
+        Ledger = ledger;
+        Clients = new ClientAdministration(database, ledger, TimeProvider.System);
+    }
+
+    public RecordsDatabase Database { get; }
+    public GroupCommitLedger Ledger { get; }
+    public ClientAdministration Clients { get; }
+
+    /// <summary>Who is acting, as the ledger records it.</summary>
+    public static string Actor => "rx:" + Environment.UserName;
+
+    public static async Task<AdministrationSession> OpenAsync(DatabaseArguments arguments, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var database = arguments.Open(parse);
+        await database.MigrateAsync(cancellationToken);
+        var ledger = new GroupCommitLedger(database, new LedgerOptions());
+        await ledger.InitializeAsync(cancellationToken);
+        return new AdministrationSession(database, ledger);
+    }
+
+    public ValueTask DisposeAsync() => Ledger.DisposeAsync();
+}
