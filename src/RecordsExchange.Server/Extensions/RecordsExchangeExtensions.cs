@@ -11,8 +11,11 @@ public static class RecordsExchangeExtensions
         builder.AddRecordsDatabase();
         builder.AddAuditLedger();
         builder.AddAgencyListener();
+        builder.AddTokenServer();
         builder.AddRecordsGrpc();
+        // Hosted services start in this order: the database is ready before applications are derived from it.
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
+        builder.Services.AddHostedService<Startup.ClientApplicationSync>();
         return builder;
     }
 
@@ -32,6 +35,7 @@ public static class RecordsExchangeExtensions
     public static WebApplication MapRecordsExchange(this WebApplication app)
     {
         app.UsePublicListenerFilter();
+        app.MapTokenEndpoint();
         app.MapRecordsGrpc();
         app.MapLedgerPublication();
         return app;

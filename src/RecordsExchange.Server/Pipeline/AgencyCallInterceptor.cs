@@ -1,6 +1,10 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
@@ -12,7 +16,7 @@ namespace RecordsExchange.Server.Pipeline;
 
 /// <summary>
 /// The call pipeline, in one place: identify the registered client behind the TLS certificate,
-/// check it holds the method's scope, validate the request, run the method, then append the audit
+/// check its access token (bound to that certificate), check it holds the method's scope, validate the request, run the method, then append the audit
 /// entry and only after it is durable release the answer (or the refusal). If the ledger cannot
 /// write, the caller gets UNAVAILABLE and nothing else. A server stream is audited when it opens,
 /// before its first message.
@@ -22,6 +26,7 @@ public sealed class AgencyCallInterceptor(
     RequestValidator validator,
     IAuditLedger ledger,
     CallAudit audit,
+    IOptions<TokenOptions> tokens,
     ILogger<AgencyCallInterceptor> logger) : Interceptor
 {
     public const string DecisionIdTrailer = "decision-id";
@@ -82,13 +87,39 @@ public sealed class AgencyCallInterceptor(
 
         var scope = Scopes.RequiredFor(context.Method)
             ?? throw new AccessDeniedException("scope.unknown-method", "No client may call this method.");
+        // The register is read on every call, so a scope removed since the token was issued is refused now.
         if (!client.HasScope(scope))
         {
             throw new AccessDeniedException("scope.required", $"This client does not hold the '{scope}' scope this method requires.");
         }
+        if (tokens.Value.RequireAccessTokens)
+        {
+            await CheckAccessTokenAsync(context, client.ClientId, scope);
+        }
         if (request is IAgencyRequest agencyRequest)
         {
             validator.Validate(agencyRequest);
+        }
+    }
+
+    // OpenIddict validates the token's signature, lifetime, issuer, audience and its binding to this
+    // connection's certificate (cnf x5t#S256); the client and scope checks are ours.
+    private static async Task CheckAccessTokenAsync(ServerCallContext context, string clientId, string scope)
+    {
+        var result = await context.GetHttpContext().AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!result.Succeeded)
+        {
+            string? description = null;
+            result.Properties?.Items.TryGetValue(".error_description", out description);
+            throw new TokenRefusedException(description ?? "A certificate-bound access token is required (Authorization: Bearer); get one from /connect/token.");
+        }
+        if (result.Principal.GetClaim(OpenIddictConstants.Claims.ClientId) != clientId)
+        {
+            throw new TokenRefusedException("The access token was issued to another client.");
+        }
+        if (!result.Principal.HasScope(scope))
+        {
+            throw new AccessDeniedException("scope.token", $"The access token does not carry the '{scope}' scope this method requires.");
         }
     }
 
