@@ -157,4 +157,18 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
         Assert.StartsWith("rx: Unknown scope(s): ", result.Error);
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task Add_CertificateIssuedForAnotherClient_RefusedAndNothingRegistered()
+    {
+        using var certificate = await IssueThroughTheCountyAsync("issued-for-one");
+
+        var result = await Rx.RunAsync("clients", "add", "--id", "someone-else", "--name", "Other", "--agency-id", "CA0990009",
+            "--scopes", "records.history", "--cert", CertificatePath("issued-for-one"), "--database", Database);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("names client 'issued-for-one', not 'someone-else'", result.Error);
+        var list = await Rx.RunAsync("clients", "list", "--database", Database);
+        Assert.DoesNotContain("someone-else", list.Output);
+    }
 }

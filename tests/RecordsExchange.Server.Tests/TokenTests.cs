@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -6,6 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 using RecordsExchange.Client;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Protos.V1;
+using static RecordsExchange.Server.Tests.TokenCalls;
 
 namespace RecordsExchange.Server.Tests;
 
@@ -20,24 +22,26 @@ public sealed class ShortTokenServer : RecordsServer
     }
 }
 
-public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServer>
+/// <summary>Calls made with a token the test holds, so what the server does with that exact token is visible.</summary>
+public static class TokenCalls
 {
-    private static GetCriminalHistoryRequest History() => new() { Context = RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } };
+    public static GetCriminalHistoryRequest History() => new() { Context = RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } };
 
-    private async Task<string> TokenForAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, params string[] scopes)
+    public static async Task<string> TokenForAsync(RecordsServer server, X509Certificate2 certificate, params string[] scopes)
     {
         using var connection = AgencyConnection.Open(new AgencyConnectionOptions(server.Address, certificate, server.Pki.Ca, Scopes: scopes.Length > 0 ? scopes : null));
         return await connection.Tokens.GetAsync();
     }
 
-    private async Task<RpcException> CallWithTokenAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string? token, GetCriminalHistoryRequest request)
+    public static Metadata Bearer(string? token) => token is null ? [] : new Metadata { { "Authorization", "Bearer " + token } };
+
+    public static async Task<RpcException> CallWithTokenAsync(RecordsServer server, X509Certificate2 certificate, string? token, GetCriminalHistoryRequest request)
     {
         var client = new RecordsService.RecordsServiceClient(server.RawChannel(certificate));
-        var headers = token is null ? new Metadata() : new Metadata { { "Authorization", "Bearer " + token } };
-        return await Assert.ThrowsAsync<RpcException>(() => client.GetCriminalHistoryAsync(request, headers).ResponseAsync);
+        return await Assert.ThrowsAsync<RpcException>(() => client.GetCriminalHistoryAsync(request, Bearer(token)).ResponseAsync);
     }
 
-    private async Task AssertRefusedAndAuditedAsync(RpcException refused, GetCriminalHistoryRequest request, string why)
+    public static async Task AssertRefusedAndAuditedAsync(RecordsServer server, RpcException refused, GetCriminalHistoryRequest request, string why)
     {
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Equal("INVALID_TOKEN", refused.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
@@ -46,14 +50,17 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
         Assert.Equal(AuditDecision.Unauthenticated, entry.Decision);
         Assert.Contains(why, entry.Reason, StringComparison.OrdinalIgnoreCase);
     }
+}
 
+public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServer>
+{
     [Fact]
     public async Task Call_WithAFreshToken_Answered()
     {
-        var token = await TokenForAsync(server.Pki.Registered);
+        var token = await TokenForAsync(server, server.Pki.Registered);
         var client = new RecordsService.RecordsServiceClient(server.RawChannel(server.Pki.Registered));
 
-        var response = await client.GetCriminalHistoryAsync(History(), new Metadata { { "Authorization", "Bearer " + token } });
+        var response = await client.GetCriminalHistoryAsync(History(), Bearer(token));
 
         Assert.Equal("TP-0001", response.Person.CountyPersonNumber);
     }
@@ -62,27 +69,41 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
     public async Task Call_WithoutToken_UnauthenticatedAndAudited()
     {
         var request = History();
-        await AssertRefusedAndAuditedAsync(await CallWithTokenAsync(server.Pki.Registered, null, request), request, "access token is required");
+        await AssertRefusedAndAuditedAsync(server, await CallWithTokenAsync(server, server.Pki.Registered, null, request), request, "access token is required");
     }
 
     [Fact]
     public async Task Call_TokenReplayedFromAnotherRegisteredCertificate_UnauthenticatedAndAudited()
     {
-        var stolen = await TokenForAsync(server.Pki.Registered);
+        var stolen = await TokenForAsync(server, server.Pki.Registered);
         var request = History();
 
-        var refused = await CallWithTokenAsync(server.Pki.Second, stolen, request);
+        var refused = await CallWithTokenAsync(server, server.Pki.Second, stolen, request);
 
-        await AssertRefusedAndAuditedAsync(refused, request, "proof-of-possession");
+        await AssertRefusedAndAuditedAsync(server, refused, request, "proof-of-possession");
+    }
+
+    [Fact]
+    public async Task Call_TokenAlreadyAcceptedReplayedFromAnotherCertificate_StillRefused()
+    {
+        // The first call puts the validated token in the server's cache; the replay must not ride on it.
+        var token = await TokenForAsync(server, server.Pki.Registered);
+        var owner = new RecordsService.RecordsServiceClient(server.RawChannel(server.Pki.Registered));
+        Assert.NotNull((await owner.GetCriminalHistoryAsync(History(), Bearer(token))).Person);
+        var request = History();
+
+        var refused = await CallWithTokenAsync(server, server.Pki.Second, token, request);
+
+        await AssertRefusedAndAuditedAsync(server, refused, request, "bound to another certificate");
     }
 
     [Fact]
     public async Task Call_TokenWithoutTheMethodsScope_PermissionDenied()
     {
-        var releaseOnly = await TokenForAsync(server.Pki.Registered, "records.release");
+        var releaseOnly = await TokenForAsync(server, server.Pki.Registered, "records.release");
         var request = History();
 
-        var refused = await CallWithTokenAsync(server.Pki.Registered, releaseOnly, request);
+        var refused = await CallWithTokenAsync(server, server.Pki.Registered, releaseOnly, request);
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Equal("scope.token", refused.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["rule_id"]);
@@ -94,7 +115,7 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
     {
         var before = (await server.AuditAsync()).Count;
 
-        var refused = await Assert.ThrowsAsync<AccessTokenException>(() => TokenForAsync(server.Pki.Registered, "oversight"));
+        var refused = await Assert.ThrowsAsync<AccessTokenException>(() => TokenForAsync(server, server.Pki.Registered, "oversight"));
 
         Assert.Contains("not allowed to use the specified scope", refused.Message);
         var entry = (await server.AuditAsync()).Skip(before).Single();
@@ -128,7 +149,7 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
         });
         var client = new RecordsService.RecordsServiceClient(server.RawChannel(server.Pki.Registered));
         var request = History();
-        var headers = new Metadata { { "Authorization", "Bearer " + token } };
+        var headers = Bearer(token);
 
         if (accepted)
         {
@@ -145,39 +166,27 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
 
 public sealed class TokenExpiryTests(ShortTokenServer server) : IClassFixture<ShortTokenServer>
 {
-    private static GetCriminalHistoryRequest History() => new() { Context = RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } };
-
-    private async Task<string> TokenForAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, params string[] scopes)
-    {
-        using var connection = AgencyConnection.Open(new AgencyConnectionOptions(server.Address, certificate, server.Pki.Ca, Scopes: scopes.Length > 0 ? scopes : null));
-        return await connection.Tokens.GetAsync();
-    }
-
-    private async Task<RpcException> CallWithTokenAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string? token, GetCriminalHistoryRequest request)
-    {
-        var client = new RecordsService.RecordsServiceClient(server.RawChannel(certificate));
-        var headers = token is null ? new Metadata() : new Metadata { { "Authorization", "Bearer " + token } };
-        return await Assert.ThrowsAsync<RpcException>(() => client.GetCriminalHistoryAsync(request, headers).ResponseAsync);
-    }
-
-    private async Task AssertRefusedAndAuditedAsync(RpcException refused, GetCriminalHistoryRequest request, string why)
-    {
-        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
-        Assert.Equal("INVALID_TOKEN", refused.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
-        Assert.Contains(why, refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
-        var entry = await server.AuditForCaseAsync(request.Context.CaseNumber);
-        Assert.Equal(AuditDecision.Unauthenticated, entry.Decision);
-        Assert.Contains(why, entry.Reason, StringComparison.OrdinalIgnoreCase);
-    }
-
     [Fact]
     public async Task Call_ExpiredToken_UnauthenticatedAndAudited()
     {
-        var token = await TokenForAsync(server.Pki.Registered);
+        var token = await TokenForAsync(server, server.Pki.Registered);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var request = History();
 
-        await AssertRefusedAndAuditedAsync(await CallWithTokenAsync(server.Pki.Registered, token, request), request, "no longer valid");
+        await AssertRefusedAndAuditedAsync(server, await CallWithTokenAsync(server, server.Pki.Registered, token, request), request, "no longer valid");
+    }
+
+    [Fact]
+    public async Task Call_TokenAcceptedThenExpired_Refused()
+    {
+        // Accepted once (so validated and cached), then used past its expiry.
+        var token = await TokenForAsync(server, server.Pki.Registered);
+        var client = new RecordsService.RecordsServiceClient(server.RawChannel(server.Pki.Registered));
+        Assert.NotNull((await client.GetCriminalHistoryAsync(History(), Bearer(token))).Person);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var request = History();
+
+        await AssertRefusedAndAuditedAsync(server, await CallWithTokenAsync(server, server.Pki.Registered, token, request), request, "expired");
     }
 
     [Fact]

@@ -83,7 +83,8 @@ internal static class BenchCommand
             var results = new List<PhaseResult>();
             if (withEcho)
             {
-                var echoClients = agencies.Select(a => new BenchmarkService.BenchmarkServiceClient(a.Invoker)).ToList();
+                // The bare call: same connections, no token, no interceptor on either side.
+                var echoClients = agencies.Select(a => new BenchmarkService.BenchmarkServiceClient(a.Channel)).ToList();
                 var payload = new EchoRequest { Payload = ByteString.CopyFrom(new byte[256]) };
                 results.Add(await LoadGenerator.RunAsync("bare mTLS echo", workers, warm, measured,
                     async (worker, ct) => await echoClients[worker % echoClients.Count].EchoAsync(payload, cancellationToken: ct)));

@@ -23,8 +23,9 @@ public static class RecordsExchangeExtensions
     public static WebApplication BuildHost(IEnumerable<KeyValuePair<string, string?>> settings, string environment, LogLevel minimumLevel = LogLevel.Warning)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
+        // The level goes in as configuration: appsettings.json's per-category levels would override SetMinimumLevel.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", minimumLevel.ToString()), new("Logging:LogLevel:Microsoft.Hosting.Lifetime", minimumLevel.ToString())]);
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(minimumLevel);
         builder.AddRecordsExchange();
         var app = builder.Build();
         app.MapRecordsExchange();

@@ -7,7 +7,6 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
-using OpenIddict.Validation.AspNetCore;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Data;
@@ -82,7 +81,10 @@ public static class TokenServerExtensions
                 options.AddAudiences(TokenOptions.Audience);
                 options.UseAspNetCore();
             });
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // No default scheme: nothing authenticates a request unless asked to. The token endpoint runs
+        // OpenIddict's server handler (see MapTokenEndpoint); calls check tokens in AccessTokenCheck.
+        builder.Services.AddAuthentication();
+        builder.Services.AddSingleton<Pipeline.AccessTokenCheck>();
         return builder;
     }
 
@@ -107,6 +109,12 @@ public static class TokenServerExtensions
     /// </summary>
     public static WebApplication MapTokenEndpoint(this WebApplication app)
     {
+        // The authentication middleware runs every IAuthenticationRequestHandler on every request, and
+        // OpenIddict's server handler is one: left on the gRPC path it cost each call more than the
+        // call itself. It runs on the token endpoint only; the property tells WebApplication not to
+        // add the middleware again in front of everything.
+        app.UseWhen(context => context.Request.Path.Equals(TokenPath, StringComparison.Ordinal), branch => branch.UseAuthentication());
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.MapPost(TokenPath, async (HttpContext context, AgencyClientRegistry clients, IAuditLedger ledger, TimeProvider time) =>
         {
             var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict request is missing.");

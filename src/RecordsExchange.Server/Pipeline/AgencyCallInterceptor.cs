@@ -1,10 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
-using OpenIddict.Validation.AspNetCore;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
@@ -27,6 +24,7 @@ public sealed class AgencyCallInterceptor(
     IAuditLedger ledger,
     CallAudit audit,
     IOptions<TokenOptions> tokens,
+    AccessTokenCheck accessTokens,
     ILogger<AgencyCallInterceptor> logger) : Interceptor
 {
     public const string DecisionIdTrailer = "decision-id";
@@ -94,32 +92,11 @@ public sealed class AgencyCallInterceptor(
         }
         if (tokens.Value.RequireAccessTokens)
         {
-            await CheckAccessTokenAsync(context, client.ClientId, scope);
+            await accessTokens.CheckAsync(context.GetHttpContext(), certificate, client.ClientId, scope);
         }
         if (request is IAgencyRequest agencyRequest)
         {
             validator.Validate(agencyRequest);
-        }
-    }
-
-    // OpenIddict validates the token's signature, lifetime, issuer, audience and its binding to this
-    // connection's certificate (cnf x5t#S256); the client and scope checks are ours.
-    private static async Task CheckAccessTokenAsync(ServerCallContext context, string clientId, string scope)
-    {
-        var result = await context.GetHttpContext().AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        if (!result.Succeeded)
-        {
-            string? description = null;
-            result.Properties?.Items.TryGetValue(".error_description", out description);
-            throw new TokenRefusedException(description ?? "A certificate-bound access token is required (Authorization: Bearer); get one from /connect/token.");
-        }
-        if (result.Principal.GetClaim(OpenIddictConstants.Claims.ClientId) != clientId)
-        {
-            throw new TokenRefusedException("The access token was issued to another client.");
-        }
-        if (!result.Principal.HasScope(scope))
-        {
-            throw new AccessDeniedException("scope.token", $"The access token does not carry the '{scope}' scope this method requires.");
         }
     }
 
