@@ -20,6 +20,10 @@ public sealed class RequestValidationException(IReadOnlyList<FieldViolation> vio
 public sealed class SubjectNotFoundException()
     : RecordsExchangeException("No person matches that identifier.");
 
+/// <summary>Something other than a person that the caller asked for does not exist (yet).</summary>
+public sealed class NotFoundException(string message)
+    : RecordsExchangeException(message);
+
 /// <summary>
 /// The name and date of birth match more than one person. The message deliberately carries no count.
 /// </summary>
@@ -35,6 +39,10 @@ public sealed class AccessDeniedException(string ruleId, string reason)
 
 /// <summary>The caller's certificate chains to the county CA but belongs to no active agency client.</summary>
 public sealed class ClientNotRegisteredException(string reason)
+    : RecordsExchangeException(reason);
+
+/// <summary>The call carried no access token, or one that is invalid, expired, for another audience or bound to another certificate.</summary>
+public sealed class TokenRefusedException(string reason)
     : RecordsExchangeException(reason);
 
 /// <summary>The audit ledger could not make an entry durable, so nothing may be disclosed.</summary>

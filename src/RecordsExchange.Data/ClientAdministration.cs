@@ -103,6 +103,12 @@ public sealed class ClientAdministration(IDbContextFactory<RecordsDbContext> con
 
     private async Task<AgencyCertificate> NewCertificateAsync(RecordsDbContext db, string clientId, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
+        // The token server ties a certificate to its client by the name in it; a certificate for another
+        // client would pass the handshake and then fail at the token endpoint, far from this mistake.
+        if (!string.Equals(ClientIdentity.ClientIdOf(certificate), clientId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"The certificate names client '{ClientIdentity.ClientIdOf(certificate) ?? "(none)"}', not '{clientId}'; issue it with `rx certs issue --client-id {clientId}`.");
+        }
         var thumbprint = CertificateAuthority.Thumbprint(certificate);
         if (await db.AgencyCertificates.AnyAsync(c => c.Thumbprint == thumbprint, cancellationToken))
         {

@@ -22,8 +22,12 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Core.Ledger.StoredCheckpoint> Checkpoints => Set<Core.Ledger.StoredCheckpoint>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RecordsDbContext).Assembly);
+        // OpenIddict's applications are derived from AgencyClients (see ClientApplications); its tables live here too.
+        modelBuilder.UseOpenIddict();
+    }
 }
 
 /// <summary>The embedded SQLite database (the default).</summary>

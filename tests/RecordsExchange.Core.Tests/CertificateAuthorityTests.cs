@@ -11,7 +11,7 @@ public sealed class CertificateAuthorityTests
     public void ChainsTo_ClientFromThisCa_Accepted()
     {
         using var ca = CertificateAuthority.CreateCa("Test CA", s_now.AddDays(-1), s_now.AddDays(30));
-        using var client = CertificateAuthority.IssueClient(ca, "agency", s_now.AddDays(-1), s_now.AddDays(10));
+        using var client = CertificateAuthority.IssueClient(ca, "agency", "agency", s_now.AddDays(-1), s_now.AddDays(10));
 
         Assert.True(CertificateAuthority.ChainsTo(client, ca, clientAuth: true, out var problem), problem);
     }
@@ -21,7 +21,7 @@ public sealed class CertificateAuthorityTests
     {
         using var ca = CertificateAuthority.CreateCa("Test CA", s_now.AddDays(-1), s_now.AddDays(30));
         using var other = CertificateAuthority.CreateCa("Other CA", s_now.AddDays(-1), s_now.AddDays(30));
-        using var client = CertificateAuthority.IssueClient(other, "agency", s_now.AddDays(-1), s_now.AddDays(10));
+        using var client = CertificateAuthority.IssueClient(other, "agency", "agency", s_now.AddDays(-1), s_now.AddDays(10));
 
         Assert.False(CertificateAuthority.ChainsTo(client, ca, clientAuth: true, out _));
     }
@@ -30,7 +30,7 @@ public sealed class CertificateAuthorityTests
     public void ChainsTo_ExpiredClient_Refused()
     {
         using var ca = CertificateAuthority.CreateCa("Test CA", s_now.AddDays(-30), s_now.AddDays(30));
-        using var client = CertificateAuthority.IssueClient(ca, "agency", s_now.AddDays(-20), s_now.AddDays(-1));
+        using var client = CertificateAuthority.IssueClient(ca, "agency", "agency", s_now.AddDays(-20), s_now.AddDays(-1));
 
         Assert.False(CertificateAuthority.ChainsTo(client, ca, clientAuth: true, out var problem));
         Assert.NotEmpty(problem);

@@ -21,6 +21,8 @@ public sealed class AuditUnavailableTests(QuickTimeoutServer server) : IClassFix
     public async Task GetCriminalHistory_LedgerCannotWrite_UnavailableAndNothingDisclosed()
     {
         var client = server.Client();
+        // The client holds its access token before the ledger stops writing (issuing one is audited too).
+        await client.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } });
         var blocked = RecordsServer.Context();
         await using (var blocker = new SqliteConnection(server.ConnectionString))
         {

@@ -23,7 +23,7 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
         var issued = Path.Combine(server.Directory, $"{name}.crt");
         await File.WriteAllTextAsync(csr, request.CreateSigningRequestPem());
 
-        var result = await Rx.RunAsync("certs", "issue", "--csr", csr, "--out", issued, "--days", "30", "--ca-pfx", server.Pki.CaPfxPath);
+        var result = await Rx.RunAsync("certs", "issue", "--csr", csr, "--client-id", ClientIdOf(name), "--out", issued, "--days", "30", "--ca-pfx", server.Pki.CaPfxPath);
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var certificate = CertificateAuthority.LoadCertificate(issued);
@@ -33,13 +33,23 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
 
     private string CertificatePath(string name) => Path.Combine(server.Directory, $"{name}.crt");
 
+    // "rotating-old" and "rotating-new" are two certificates of the client "rotating".
+    private static string ClientIdOf(string name) => name.Split("-old")[0].Split("-new")[0];
+
+    private async Task<Rx.Result> RxAndSyncAsync(params string[] args)
+    {
+        var result = await Rx.RunAsync(args);
+        await server.SyncApplicationsAsync();
+        return result;
+    }
+
     [Fact]
     public async Task IssueThenAdd_NewAgency_CanCallWithinItsScopesAndTheChangeIsAudited()
     {
         using var certificate = await IssueThroughTheCountyAsync("new-agency");
         Assert.True(CertificateAuthority.ChainsTo(certificate, server.Pki.Ca, clientAuth: true, out var problem), problem);
 
-        var added = await Rx.RunAsync("clients", "add", "--id", "new-agency", "--name", "New Agency", "--agency-id", "CA0990000",
+        var added = await RxAndSyncAsync("clients", "add", "--id", "new-agency", "--name", "New Agency", "--agency-id", "CA0990000",
             "--scopes", "records.history", "--cert", CertificatePath("new-agency"), "--database", Database);
 
         Assert.True(added.ExitCode == 0, added.Error);
@@ -65,7 +75,7 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
     public async Task Scopes_NarrowedMidSession_NextCallDeniedNamingTheScope()
     {
         using var certificate = await IssueThroughTheCountyAsync("narrowed");
-        await Rx.RunAsync("clients", "add", "--id", "narrowed", "--name", "Narrowed", "--agency-id", "CA0990001", "--scopes", "records.history records.release", "--cert", CertificatePath("narrowed"), "--database", Database);
+        await RxAndSyncAsync("clients", "add", "--id", "narrowed", "--name", "Narrowed", "--agency-id", "CA0990001", "--scopes", "records.history records.release", "--cert", CertificatePath("narrowed"), "--database", Database);
         var client = server.Client(certificate);
         await client.GetCriminalHistoryAsync(History());
 
@@ -83,7 +93,7 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
     {
         using var old = await IssueThroughTheCountyAsync("rotating-old");
         using var fresh = await IssueThroughTheCountyAsync("rotating-new");
-        await Rx.RunAsync("clients", "add", "--id", "rotating", "--name", "Rotating", "--agency-id", "CA0990002", "--scopes", "records.history", "--cert", CertificatePath("rotating-old"), "--database", Database);
+        await RxAndSyncAsync("clients", "add", "--id", "rotating", "--name", "Rotating", "--agency-id", "CA0990002", "--scopes", "records.history", "--cert", CertificatePath("rotating-old"), "--database", Database);
 
         var added = await Rx.RunAsync("clients", "rotate", "--id", "rotating", "--add-cert", CertificatePath("rotating-new"), "--database", Database);
         Assert.True(added.ExitCode == 0, added.Error);
@@ -101,7 +111,7 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
     public async Task Revoke_DuringTraffic_TheNextCallIsRefusedWithoutRestart()
     {
         using var certificate = await IssueThroughTheCountyAsync("revoked");
-        await Rx.RunAsync("clients", "add", "--id", "revoked", "--name", "Revoked", "--agency-id", "CA0990003", "--scopes", "records.history", "--cert", CertificatePath("revoked"), "--database", Database);
+        await RxAndSyncAsync("clients", "add", "--id", "revoked", "--name", "Revoked", "--agency-id", "CA0990003", "--scopes", "records.history", "--cert", CertificatePath("revoked"), "--database", Database);
         var client = server.Client(certificate);
         using var stop = new CancellationTokenSource();
         var answeredBeforeRevoke = 0;
@@ -146,5 +156,19 @@ public sealed class ClientsCliTests(RecordsServer server) : IClassFixture<Record
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("rx: Unknown scope(s): ", result.Error);
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Add_CertificateIssuedForAnotherClient_RefusedAndNothingRegistered()
+    {
+        using var certificate = await IssueThroughTheCountyAsync("issued-for-one");
+
+        var result = await Rx.RunAsync("clients", "add", "--id", "someone-else", "--name", "Other", "--agency-id", "CA0990009",
+            "--scopes", "records.history", "--cert", CertificatePath("issued-for-one"), "--database", Database);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("names client 'issued-for-one', not 'someone-else'", result.Error);
+        var list = await Rx.RunAsync("clients", "list", "--database", Database);
+        Assert.DoesNotContain("someone-else", list.Output);
     }
 }

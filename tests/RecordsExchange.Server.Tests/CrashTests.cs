@@ -39,8 +39,8 @@ public sealed partial class CrashTests : IAsyncDisposable
         for (var round = 0; round < Rounds; round++)
         {
             using var server = await StartServerAsync();
-            using var channel = Client.AgencyConnection.CreateChannel(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
-            var client = new RecordsService.RecordsServiceClient(channel);
+            using var agency = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
+            var client = agency.Records;
             await WaitUntilAnsweringAsync(client, answered);
             using var stop = new CancellationTokenSource();
             var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => CallUntilStoppedAsync(client, answered, stop.Token))).ToList();
@@ -151,6 +151,8 @@ public sealed partial class CrashTests : IAsyncDisposable
             "--RecordsExchange:DemoPeople=0",
             $"--Ledger:SigningKeyPath={_pki.Ledger.SigningKeyPath}",
             $"--Ledger:Origin={_pki.Ledger.Origin}",
+            $"--Tokens:SigningCertificatePath={_pki.TokenSigningPfxPath}",
+            $"--Tokens:EncryptionCertificatePath={_pki.TokenEncryptionPfxPath}",
             $"--Database:ConnectionString={_connectionString}",
         })
         {

@@ -79,8 +79,9 @@ public sealed class LedgerVerificationTests(LedgerWithHistory server) : IClassFi
     }
 
     [Theory]
-    [InlineData("UPDATE AuditEntries SET Decision = 'Permit' WHERE Sequence = 5", 5, "columns no longer match")]
-    [InlineData("UPDATE AuditEntries SET CanonicalBytes = CAST(REPLACE(CAST(CanonicalBytes AS TEXT), 'Deny', 'Pass') AS BLOB) WHERE Sequence = 5", 5, "")]
+    // Entry 1 is the test client's token issuance; the calls follow, denials at even sequence numbers.
+    [InlineData("UPDATE AuditEntries SET Decision = 'Permit' WHERE Sequence = 6", 6, "columns no longer match")]
+    [InlineData("UPDATE AuditEntries SET CanonicalBytes = CAST(REPLACE(CAST(CanonicalBytes AS TEXT), 'Deny', 'Pass') AS BLOB) WHERE Sequence = 6", 6, "")]
     [InlineData("DELETE FROM AuditEntries WHERE Sequence = 5", 5, "missing")]
     [InlineData("UPDATE AuditEntries SET Sequence = -5 WHERE Sequence = 5; UPDATE AuditEntries SET Sequence = 5 WHERE Sequence = 6; UPDATE AuditEntries SET Sequence = 6 WHERE Sequence = -5", 5, "moved or swapped")]
     [InlineData("INSERT INTO AuditEntries SELECT Sequence + 1000, RecordedAt, RequestId, TraceId, Method, ClientId, AgencyIdentifier, CertificateThumbprint, OfficerId, OfficerName, PurposeCode, LegalBasis, LegalDocumentNumber, CaseNumber, Justification, SubjectIdentifier, SubjectKey, Decision, StatusCode, RuleId, Reason, DisclosedFields, ResponseSha256, PolicyHash, CanonicalBytes, LeafHash FROM AuditEntries WHERE Sequence = 2", 0, "")]

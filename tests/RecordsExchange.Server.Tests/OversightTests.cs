@@ -12,10 +12,15 @@ namespace RecordsExchange.Server.Tests;
 
 public sealed class OversightTests(RecordsServer server) : IClassFixture<RecordsServer>
 {
-    private OversightService.OversightServiceClient Oversight() => new(server.Channel(server.Pki.Oversight));
+    private readonly RecordsService.RecordsServiceClient _agency = server.Client();
+
+    // One connection per test: a new one would fetch (and audit) a new access token.
+    private readonly OversightService.OversightServiceClient _oversight = new(server.Channel(server.Pki.Oversight));
+
+    private OversightService.OversightServiceClient Oversight() => _oversight;
 
     private async Task<GetCriminalHistoryResponse> QueryAsync(RequestContext? context = null) =>
-        await server.Client().GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = context ?? RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } });
+        await _agency.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = context ?? RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } });
 
     private async Task<GetCheckpointResponse> FreshCheckpointAsync()
     {
@@ -120,15 +125,19 @@ public sealed class OversightTests(RecordsServer server) : IClassFixture<Records
     [Fact]
     public async Task WatchAuditEntries_LiveTail_DeliversANewEntryAfterItIsCommitted()
     {
+        var oversight = Oversight();
+        await QueryAsync();
+        // Both connections already hold their access tokens, so no token issuance interleaves below.
+        await oversight.ListAuditEntriesAsync(new ListAuditEntriesRequest { PageSize = 1 });
         var before = (ulong)(await server.AuditAsync()).Count;
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var watch = Oversight().WatchAuditEntries(new WatchAuditEntriesRequest { AfterSequence = before }, cancellationToken: cancel.Token);
+        using var watch = oversight.WatchAuditEntries(new WatchAuditEntriesRequest { AfterSequence = before }, cancellationToken: cancel.Token);
 
         // The stream's own opening is audited first; then the agency's call arrives live.
         Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
         Assert.Equal("/recordsexchange.v1.OversightService/WatchAuditEntries", watch.ResponseStream.Current.Entry.Record.Method);
         var context = RecordsServer.Context();
-        await QueryAsync(context);
+        await _agency.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = context, Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } });
         Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
 
         Assert.Equal(context.CaseNumber, watch.ResponseStream.Current.Entry.Record.CaseNumber);

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public class RecordsServer : IAsyncLifetime
     public const string ClientId = "test-agency";
     public const string AgencyIdentifier = "CA0000000";
     public const string OversightId = "test-oversight";
+    public const string SecondClientId = "second-agency";
 
     private WebApplication? _app;
 
@@ -39,6 +41,8 @@ public class RecordsServer : IAsyncLifetime
         ["RecordsExchange:PublicEndpoint"] = "127.0.0.1:0",
         ["RecordsExchange:DevelopmentCertificatesDirectory"] = "",
         ["Ledger:SigningKeyPath"] = Pki.Ledger.SigningKeyPath,
+        ["Tokens:SigningCertificatePath"] = Pki.TokenSigningPfxPath,
+        ["Tokens:EncryptionCertificatePath"] = Pki.TokenEncryptionPfxPath,
         ["Ledger:Origin"] = Pki.Ledger.Origin,
         ["RecordsExchange:CaCertificatePath"] = Pki.CaPath,
         ["RecordsExchange:ServerCertificatePath"] = Pki.ServerPfxPath,
@@ -60,6 +64,8 @@ public class RecordsServer : IAsyncLifetime
         await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Registered);
         await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Expired);
         await registry.RegisterAsync(OversightId, "Test Oversight Body", "OVERSIGHT", Scopes.Oversight, Pki.Oversight);
+        await registry.RegisterAsync(SecondClientId, "Second Test Agency", "CA0000002", RecordScopes, Pki.Second);
+        await SyncApplicationsAsync();
         await SeedPeopleAsync();
     }
 
@@ -70,10 +76,27 @@ public class RecordsServer : IAsyncLifetime
     /// <summary>Builds the server exactly as Program.cs does, with the given settings.</summary>
     public static WebApplication Build(Dictionary<string, string?> settings) => RecordsExchangeExtensions.BuildHost(settings, "Testing");
 
-    public GrpcChannel Channel(X509Certificate2 certificate) =>
-        AgencyConnection.CreateChannel(new AgencyConnectionOptions(Address, certificate, Pki.Ca));
+    private readonly List<IDisposable> _connections = [];
+
+    /// <summary>Calls as the certificate's client, with a certificate-bound token obtained by the client library.</summary>
+    public CallInvoker Channel(X509Certificate2 certificate)
+    {
+        var connection = AgencyConnection.Open(new AgencyConnectionOptions(Address, certificate, Pki.Ca));
+        lock (_connections)
+        {
+            _connections.Add(connection);
+        }
+        return connection.Invoker;
+    }
 
     public RecordsService.RecordsServiceClient Client(X509Certificate2? certificate = null) => new(Channel(certificate ?? Pki.Registered));
+
+    /// <summary>Mutual TLS with the certificate but no access token: for what the server does before or without one.</summary>
+    public GrpcChannel RawChannel(X509Certificate2 certificate) =>
+        GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = AgencyConnection.CreateHandler(new AgencyConnectionOptions(Address, certificate, Pki.Ca)) });
+
+    /// <summary>Derives token applications from the register now, rather than at the server's next periodic sync.</summary>
+    public Task SyncApplicationsAsync() => Services.GetRequiredService<Startup.ClientApplications>().SyncAsync();
 
     /// <summary>A channel that trusts the server but presents no client certificate at all.</summary>
     public GrpcChannel ChannelWithoutCertificate()
@@ -124,6 +147,7 @@ public class RecordsServer : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        _connections.ForEach(c => c.Dispose());
         Pki.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

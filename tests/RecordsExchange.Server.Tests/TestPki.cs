@@ -21,21 +21,38 @@ public sealed class TestPki : IDisposable
             ServerPfxPath = Path.Combine(directory, "server.pfx");
             CertificateAuthority.WritePfx(server, ServerPfxPath);
         }
-        Registered = Reload(CertificateAuthority.IssueClient(Ca, "registered agency", now.AddDays(-1), now.AddDays(10)));
-        Oversight = Reload(CertificateAuthority.IssueClient(Ca, "oversight body", now.AddDays(-1), now.AddDays(10)));
-        Unregistered = Reload(CertificateAuthority.IssueClient(Ca, "unregistered agency", now.AddDays(-1), now.AddDays(10)));
-        Expired = Reload(CertificateAuthority.IssueClient(Ca, "expired agency", now.AddDays(-20), now.AddDays(-1)));
+        Registered = Reload(CertificateAuthority.IssueClient(Ca, "registered agency", RecordsServer.ClientId, now.AddDays(-1), now.AddDays(10)));
+        Second = Reload(CertificateAuthority.IssueClient(Ca, "second agency", RecordsServer.SecondClientId, now.AddDays(-1), now.AddDays(10)));
+        Oversight = Reload(CertificateAuthority.IssueClient(Ca, "oversight body", RecordsServer.OversightId, now.AddDays(-1), now.AddDays(10)));
+        Unregistered = Reload(CertificateAuthority.IssueClient(Ca, "unregistered agency", "unregistered", now.AddDays(-1), now.AddDays(10)));
+        Expired = Reload(CertificateAuthority.IssueClient(Ca, "expired agency", RecordsServer.ClientId, now.AddDays(-20), now.AddDays(-1)));
         using var otherCa = CertificateAuthority.CreateCa("Some Other CA", now.AddDays(-30), now.AddDays(30));
-        OtherCa = Reload(CertificateAuthority.IssueClient(otherCa, "registered agency", now.AddDays(-1), now.AddDays(10)));
+        OtherCa = Reload(CertificateAuthority.IssueClient(otherCa, "registered agency", RecordsServer.ClientId, now.AddDays(-1), now.AddDays(10)));
+        var tokenSigning = CertificateAuthority.CreateTokenCertificate("test token signing", X509KeyUsageFlags.DigitalSignature, now.AddDays(-1), now.AddDays(30));
+        TokenSigningPfxPath = Path.Combine(directory, "token-signing.pfx");
+        CertificateAuthority.WritePfx(tokenSigning, TokenSigningPfxPath);
+        using var tokenEncryption = CertificateAuthority.CreateTokenCertificate("test token encryption", X509KeyUsageFlags.KeyEncipherment, now.AddDays(-1), now.AddDays(30));
+        TokenEncryptionPfxPath = Path.Combine(directory, "token-encryption.pfx");
+        CertificateAuthority.WritePfx(tokenEncryption, TokenEncryptionPfxPath);
+        TokenSigning = tokenSigning;
         Ledger = new LedgerOptions { Origin = "test.example/ledger", SigningKeyPath = Path.Combine(directory, "ledger-signing.key") };
         LedgerKeyFile.EnsureCreated(Ledger);
         VerifierKey = LedgerVerifierKey.Parse(File.ReadAllText(Ledger.VerifierKeyPath));
     }
 
+    public string TokenSigningPfxPath { get; }
+    public string TokenEncryptionPfxPath { get; }
+
+    /// <summary>The token server's signing key, for tests that forge tokens it would have to refuse.</summary>
+    public X509Certificate2 TokenSigning { get; }
+
     /// <summary>The ledger's key files for this server.</summary>
     public LedgerOptions Ledger { get; }
 
     public LedgerVerifierKey VerifierKey { get; }
+
+    /// <summary>Registered to a second agency client with the same scopes as <see cref="Registered"/>.</summary>
+    public X509Certificate2 Second { get; }
 
     /// <summary>Registered with the oversight scope only.</summary>
     public X509Certificate2 Oversight { get; }
@@ -69,8 +86,10 @@ public sealed class TestPki : IDisposable
     public void Dispose()
     {
         Ca.Dispose();
+        TokenSigning.Dispose();
         Registered.Dispose();
         Oversight.Dispose();
+        Second.Dispose();
         Unregistered.Dispose();
         Expired.Dispose();
         OtherCa.Dispose();

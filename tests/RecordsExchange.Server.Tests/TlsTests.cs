@@ -48,7 +48,8 @@ public sealed class TlsTests(RecordsServer server) : IClassFixture<RecordsServer
     {
         var request = Request();
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => server.Client(server.Pki.Unregistered).GetCriminalHistoryAsync(request).ResponseAsync);
+        // Without a token: the server identifies the certificate first, whatever else the call carries.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new RecordsService.RecordsServiceClient(server.RawChannel(server.Pki.Unregistered)).GetCriminalHistoryAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         var entry = await server.AuditForCaseAsync(request.Context.CaseNumber);
@@ -56,5 +57,19 @@ public sealed class TlsTests(RecordsServer server) : IClassFixture<RecordsServer
         Assert.Equal(CertificateAuthority.Thumbprint(server.Pki.Unregistered), entry.CertificateThumbprint);
         Assert.Null(entry.ClientId);
         Assert.Null(entry.SubjectKey);
+    }
+
+    [Fact]
+    public async Task Token_CertificateNotRegistered_RefusedAtTheTokenEndpointAndAudited()
+    {
+        var before = (await server.AuditAsync()).Count;
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => server.Client(server.Pki.Unregistered).GetCriminalHistoryAsync(Request()).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains("invalid_client", refused.Status.Detail);
+        var entry = (await server.AuditAsync()).Skip(before).Single();
+        Assert.Equal(("token/ClientCredentials", AuditDecision.Deny), (entry.Method, entry.Decision));
+        Assert.Equal(CertificateAuthority.Thumbprint(server.Pki.Unregistered), entry.CertificateThumbprint);
     }
 }

@@ -25,6 +25,7 @@ internal sealed class BenchServer : IAsyncDisposable
     public static async Task<BenchServer> StartAsync(IDictionary<string, string?>? extra = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "rx-bench-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
         var development = new DevelopmentCertificates(Path.Combine(directory, "certs"));
         var settings = new Dictionary<string, string?>
         {

@@ -39,45 +39,65 @@ internal static class BenchCommand
         calls.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            await using var server = await BenchServer.StartAsync();
+            var workers = parse.GetValue(callers);
+            var (warm, measured) = (TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(seconds)));
             var fill = parse.GetValue(ledgerEntries);
-            if (fill > 0)
+            var results = new List<PhaseResult>();
+            long ledgerSize;
+            await using (var server = await BenchServer.StartAsync())
             {
-                await output.WriteLineAsync($"Filling the ledger with {fill:N0} synthetic entries...");
-                await Progress.RunAsync("filling", fill, async report =>
+                if (fill > 0)
                 {
-                    await LedgerFill.FillAsync(server.App.Services.GetRequiredService<GroupCommitLedger>(), fill, report);
-                    return 0;
-                });
+                    await output.WriteLineAsync($"Filling the ledger with {fill:N0} synthetic entries...");
+                    await Progress.RunAsync("filling", fill, async report =>
+                    {
+                        await LedgerFill.FillAsync(server.App.Services.GetRequiredService<GroupCommitLedger>(), fill, report);
+                        return 0;
+                    });
+                }
+                results.AddRange(await MeasureAsync(server, parse.GetValue(connections), workers, warm, measured, withEcho: true, "audited GetCriminalHistory"));
+                ledgerSize = server.App.Services.GetRequiredService<GroupCommitLedger>().Tree.Size;
             }
-            var connection = AgencyConnectionOptions.FromFiles(server.Address, server.Development.DemoClientPfxPath, server.Development.CaCertificatePath);
-            var channels = Enumerable.Range(0, parse.GetValue(connections)).Select(_ => AgencyConnection.CreateChannel(connection)).ToList();
-            try
+            // The same call on a server that skips the access-token check, to show what the check costs.
+            await using (var untokened = await BenchServer.StartAsync(new Dictionary<string, string?> { ["Tokens:RequireAccessTokens"] = "false" }))
             {
-                var workers = parse.GetValue(callers);
-                var (warm, measured) = (TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(seconds)));
-                var echoClients = channels.Select(c => new BenchmarkService.BenchmarkServiceClient(c)).ToList();
-                var recordClients = channels.Select(c => new RecordsService.RecordsServiceClient(c)).ToList();
-                var payload = new EchoRequest { Payload = ByteString.CopyFrom(new byte[256]) };
-
-                var echo = await LoadGenerator.RunAsync("bare mTLS echo", workers, warm, measured,
-                    async (worker, ct) => await echoClients[worker % echoClients.Count].EchoAsync(payload, cancellationToken: ct));
-                var audited = await LoadGenerator.RunAsync("audited GetCriminalHistory", workers, warm, measured,
-                    async (worker, ct) => await recordClients[worker % recordClients.Count].GetCriminalHistoryAsync(HistoryRequest(worker), cancellationToken: ct));
-
-                var ledgerSize = server.App.Services.GetRequiredService<GroupCommitLedger>().Tree.Size;
-                await output.WriteLineAsync($"rx bench calls: {Environment.ProcessorCount} cores, {channels.Count} connections, {workers} callers, "
-                    + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up, ledger {fill:N0} entries before, {ledgerSize:N0} after");
-                await WriteTableAsync(output, [echo, audited]);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"audited / echo calls/s: {audited.CallsPerSecond / echo.CallsPerSecond:P1}"));
-                return echo.Failures + audited.Failures == 0 ? 0 : 1;
+                results.AddRange(await MeasureAsync(untokened, parse.GetValue(connections), workers, warm, measured, withEcho: false, "audited, token check off"));
             }
-            finally
-            {
-                channels.ForEach(c => c.Dispose());
-            }
+
+            await output.WriteLineAsync($"rx bench calls: {Environment.ProcessorCount} cores, {parse.GetValue(connections)} connections, {workers} callers, "
+                + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up, ledger {fill:N0} entries before, {ledgerSize:N0} after");
+            await WriteTableAsync(output, results);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"audited / echo calls/s: {results[1].CallsPerSecond / results[0].CallsPerSecond:P1}"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"with token check / without: {results[1].CallsPerSecond / results[2].CallsPerSecond:P1}"));
+            return results.Sum(r => r.Failures) == 0 ? 0 : 1;
         }));
         return calls;
+    }
+
+    private static async Task<List<PhaseResult>> MeasureAsync(BenchServer server, int connections, int workers, TimeSpan warm, TimeSpan measured, bool withEcho, string auditedName)
+    {
+        var options = AgencyConnectionOptions.FromFiles(server.Address, server.Development.DemoClientPfxPath, server.Development.CaCertificatePath);
+        var agencies = Enumerable.Range(0, connections).Select(_ => AgencyConnection.Open(options)).ToList();
+        try
+        {
+            var results = new List<PhaseResult>();
+            if (withEcho)
+            {
+                // The bare call: same connections, no token, no interceptor on either side.
+                var echoClients = agencies.Select(a => new BenchmarkService.BenchmarkServiceClient(a.Channel)).ToList();
+                var payload = new EchoRequest { Payload = ByteString.CopyFrom(new byte[256]) };
+                results.Add(await LoadGenerator.RunAsync("bare mTLS echo", workers, warm, measured,
+                    async (worker, ct) => await echoClients[worker % echoClients.Count].EchoAsync(payload, cancellationToken: ct)));
+            }
+            var records = agencies.Select(a => a.Records).ToList();
+            results.Add(await LoadGenerator.RunAsync(auditedName, workers, warm, measured,
+                async (worker, ct) => await records[worker % records.Count].GetCriminalHistoryAsync(HistoryRequest(worker), cancellationToken: ct)));
+            return results;
+        }
+        finally
+        {
+            agencies.ForEach(a => a.Dispose());
+        }
     }
 
     private static Command CreateLedger()

@@ -20,11 +20,12 @@ internal static class CertsCommand
     private static Command CreateIssue()
     {
         var request = new Option<string>("--csr") { Description = "The agency's certificate signing request (PEM).", Required = true };
+        var clientId = new Option<string>("--client-id") { Description = "The client id the certificate is for; written into it so the token server can tie the two.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the issued certificate (PEM).", Required = true };
         var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 365 };
         var ca = new Option<string>("--ca-pfx") { Description = "The county CA with its private key (PKCS#12).", DefaultValueFactory = _ => new DevelopmentCertificates("certs/dev").CaPfxPath };
         var issue = new Command("issue", "Sign an agency's certificate request as a TLS client certificate (the agency keeps its private key).");
-        foreach (var option in new Option[] { request, output, days, ca })
+        foreach (var option in new Option[] { request, clientId, output, days, ca })
         {
             issue.Options.Add(option);
         }
@@ -40,7 +41,7 @@ internal static class CertsCommand
             {
                 using var authority = CertificateAuthority.LoadPfx(parse.GetRequiredValue(ca));
                 var now = DateTimeOffset.UtcNow;
-                using var certificate = CertificateAuthority.IssueClientFromRequest(authority, File.ReadAllText(parse.GetRequiredValue(request)), now.AddMinutes(-5), now.AddDays(validity));
+                using var certificate = CertificateAuthority.IssueClientFromRequest(authority, File.ReadAllText(parse.GetRequiredValue(request)), parse.GetRequiredValue(clientId), now.AddMinutes(-5), now.AddDays(validity));
                 CertificateAuthority.WritePem(certificate, parse.GetRequiredValue(output), keyPath: null);
                 parse.InvocationConfiguration.Output.WriteLine($"Issued {certificate.Subject}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}, thumbprint {CertificateAuthority.Thumbprint(certificate)}: {parse.GetValue(output)}");
                 return 0;

@@ -31,10 +31,9 @@ internal static class QueryCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var connection = AgencyConnectionOptions.FromFiles(arguments.ServerFrom(parse), parse.GetRequiredValue(arguments.Certificate), parse.GetRequiredValue(arguments.CountyCa));
-            var (channel, client) = AgencyConnection.CreateRecordsClient(connection);
-            using (channel)
+            using (var agency = AgencyConnection.Open(connection))
             {
-                var response = await call(client, arguments.ContextFrom(parse), arguments.SubjectFrom(parse), cancellationToken);
+                var response = await call(agency.Records, arguments.ContextFrom(parse), arguments.SubjectFrom(parse), cancellationToken);
                 var output = parse.InvocationConfiguration.Output;
                 if (parse.GetValue(arguments.Json))
                 {

@@ -38,20 +38,32 @@ public static class CertificateAuthority
         return Issue(ca, $"CN={first}", s_serverAuth, notBefore, notAfter, names.Build());
     }
 
-    /// <summary>Issues an agency client certificate usable only for TLS client authentication.</summary>
-    public static X509Certificate2 IssueClient(X509Certificate2 ca, string commonName, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
-        Issue(ca, $"CN={commonName}", s_clientAuth, notBefore, notAfter, extension: null);
+    /// <summary>
+    /// Issues an agency client certificate usable only for TLS client authentication, naming the
+    /// client it belongs to in its subject alternative name (see <see cref="ClientIdentity"/>).
+    /// </summary>
+    public static X509Certificate2 IssueClient(X509Certificate2 ca, string commonName, string clientId, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        Issue(ca, $"CN={commonName}", s_clientAuth, notBefore, notAfter, ClientIdentity.SubjectAlternativeName(clientId));
 
     /// <summary>
     /// Signs an agency's certificate signing request (PEM) as a client certificate: the agency keeps its
     /// private key, the county decides the usage (TLS client authentication only) and the validity.
     /// </summary>
-    public static X509Certificate2 IssueClientFromRequest(X509Certificate2 ca, string requestPem, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public static X509Certificate2 IssueClientFromRequest(X509Certificate2 ca, string requestPem, string clientId, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         var request = CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
         // Whatever the agency asked for, only the county's extensions go into the certificate.
         request.CertificateExtensions.Clear();
-        return Sign(ca, request, s_clientAuth, notBefore, notAfter, extension: null);
+        return Sign(ca, request, s_clientAuth, notBefore, notAfter, ClientIdentity.SubjectAlternativeName(clientId));
+    }
+
+    /// <summary>A self-signed RSA certificate for the token server's signing or encryption key.</summary>
+    public static X509Certificate2 CreateTokenCertificate(string commonName, X509KeyUsageFlags usage, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        return request.CreateSelfSigned(notBefore, notAfter);
     }
 
     /// <summary>Lower-case hex SHA-256 of the certificate's DER bytes: the key agencies are registered by.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
 
+using System.Security.Cryptography.X509Certificates;
+
 namespace RecordsExchange.Core.Certificates;
 
 /// <summary>
@@ -20,6 +22,8 @@ public sealed record DevelopmentCertificates(string Directory)
     public string DemoClientCertificatePath => Path.Combine(Directory, DemoClientId + ".crt");
     public string DemoClientKeyPath => Path.Combine(Directory, DemoClientId + ".key");
     public string LedgerSigningKeyPath => Path.Combine(Directory, "ledger-signing.key");
+    public string TokenSigningPfxPath => Path.Combine(Directory, "token-signing.pfx");
+    public string TokenEncryptionPfxPath => Path.Combine(Directory, "token-encryption.pfx");
     public string DemoOversightPfxPath => Path.Combine(Directory, DemoOversightId + ".pfx");
     public string DemoOversightCertificatePath => Path.Combine(Directory, DemoOversightId + ".crt");
 
@@ -34,14 +38,18 @@ public sealed record DevelopmentCertificates(string Directory)
         var now = (time ?? TimeProvider.System).GetUtcNow();
         using var ca = CertificateAuthority.CreateCa("RecordsExchange Development County CA", now.AddMinutes(-5), now.AddYears(5));
         using var server = CertificateAuthority.IssueServer(ca, ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback], now.AddMinutes(-5), now.AddYears(2));
-        using var client = CertificateAuthority.IssueClient(ca, "Demo Agency (synthetic)", now.AddMinutes(-5), now.AddYears(1));
-        using var oversight = CertificateAuthority.IssueClient(ca, "Demo Oversight Body (synthetic)", now.AddMinutes(-5), now.AddYears(1));
+        using var client = CertificateAuthority.IssueClient(ca, "Demo Agency (synthetic)", DemoClientId, now.AddMinutes(-5), now.AddYears(1));
+        using var oversight = CertificateAuthority.IssueClient(ca, "Demo Oversight Body (synthetic)", DemoOversightId, now.AddMinutes(-5), now.AddYears(1));
+        using var tokenSigning = CertificateAuthority.CreateTokenCertificate("RecordsExchange development token signing", X509KeyUsageFlags.DigitalSignature, now.AddMinutes(-5), now.AddYears(2));
+        using var tokenEncryption = CertificateAuthority.CreateTokenCertificate("RecordsExchange development token encryption", X509KeyUsageFlags.KeyEncipherment, now.AddMinutes(-5), now.AddYears(2));
 
         CertificateAuthority.WritePfx(ca, CaPfxPath);
         CertificateAuthority.WritePfx(server, ServerPfxPath);
         CertificateAuthority.WritePfx(client, DemoClientPfxPath);
         CertificateAuthority.WritePem(client, DemoClientCertificatePath, DemoClientKeyPath);
         CertificateAuthority.WritePfx(oversight, DemoOversightPfxPath);
+        CertificateAuthority.WritePfx(tokenSigning, TokenSigningPfxPath);
+        CertificateAuthority.WritePfx(tokenEncryption, TokenEncryptionPfxPath);
         CertificateAuthority.WritePem(oversight, DemoOversightCertificatePath, keyPath: null);
         // The CA certificate is written last: its presence marks a complete set.
         CertificateAuthority.WritePem(ca, CaCertificatePath, keyPath: null);

@@ -11,8 +11,11 @@ public static class RecordsExchangeExtensions
         builder.AddRecordsDatabase();
         builder.AddAuditLedger();
         builder.AddAgencyListener();
+        builder.AddTokenServer();
         builder.AddRecordsGrpc();
+        // Hosted services start in this order: the database is ready before applications are derived from it.
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
+        builder.Services.AddHostedService<Startup.ClientApplicationSync>();
         return builder;
     }
 
@@ -20,8 +23,9 @@ public static class RecordsExchangeExtensions
     public static WebApplication BuildHost(IEnumerable<KeyValuePair<string, string?>> settings, string environment, LogLevel minimumLevel = LogLevel.Warning)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
+        // The level goes in as configuration: appsettings.json's per-category levels would override SetMinimumLevel.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", minimumLevel.ToString()), new("Logging:LogLevel:Microsoft.Hosting.Lifetime", minimumLevel.ToString())]);
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(minimumLevel);
         builder.AddRecordsExchange();
         var app = builder.Build();
         app.MapRecordsExchange();
@@ -32,6 +36,7 @@ public static class RecordsExchangeExtensions
     public static WebApplication MapRecordsExchange(this WebApplication app)
     {
         app.UsePublicListenerFilter();
+        app.MapTokenEndpoint();
         app.MapRecordsGrpc();
         app.MapLedgerPublication();
         return app;

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
@@ -12,7 +13,7 @@ namespace RecordsExchange.Server.Pipeline;
 
 /// <summary>
 /// The call pipeline, in one place: identify the registered client behind the TLS certificate,
-/// check it holds the method's scope, validate the request, run the method, then append the audit
+/// check its access token (bound to that certificate), check it holds the method's scope, validate the request, run the method, then append the audit
 /// entry and only after it is durable release the answer (or the refusal). If the ledger cannot
 /// write, the caller gets UNAVAILABLE and nothing else. A server stream is audited when it opens,
 /// before its first message.
@@ -22,6 +23,8 @@ public sealed class AgencyCallInterceptor(
     RequestValidator validator,
     IAuditLedger ledger,
     CallAudit audit,
+    IOptions<TokenOptions> tokens,
+    AccessTokenCheck accessTokens,
     ILogger<AgencyCallInterceptor> logger) : Interceptor
 {
     public const string DecisionIdTrailer = "decision-id";
@@ -82,9 +85,14 @@ public sealed class AgencyCallInterceptor(
 
         var scope = Scopes.RequiredFor(context.Method)
             ?? throw new AccessDeniedException("scope.unknown-method", "No client may call this method.");
+        // The register is read on every call, so a scope removed since the token was issued is refused now.
         if (!client.HasScope(scope))
         {
             throw new AccessDeniedException("scope.required", $"This client does not hold the '{scope}' scope this method requires.");
+        }
+        if (tokens.Value.RequireAccessTokens)
+        {
+            await accessTokens.CheckAsync(context.GetHttpContext(), certificate, client.ClientId, scope);
         }
         if (request is IAgencyRequest agencyRequest)
         {

@@ -25,6 +25,10 @@ internal static class CallErrors
                 audit.Failed(AuditDecision.NotFound, Grpc.Core.StatusCode.NotFound, notFound.Message);
                 return Rich(Code.NotFound, notFound.Message);
 
+            case NotFoundException missing:
+                audit.Failed(AuditDecision.NotFound, Grpc.Core.StatusCode.NotFound, missing.Message);
+                return Rich(Code.NotFound, missing.Message);
+
             case AmbiguousSubjectException ambiguous:
                 audit.Failed(AuditDecision.NotFound, Grpc.Core.StatusCode.FailedPrecondition, ambiguous.Message);
                 return Rich(Code.FailedPrecondition, ambiguous.Message, Info("AMBIGUOUS_SUBJECT"));
@@ -37,6 +41,10 @@ internal static class CallErrors
             case ClientNotRegisteredException unregistered:
                 audit.Failed(AuditDecision.Unauthenticated, Grpc.Core.StatusCode.Unauthenticated, unregistered.Message);
                 return Rich(Code.Unauthenticated, unregistered.Message, Info("CLIENT_NOT_REGISTERED"));
+
+            case TokenRefusedException token:
+                audit.Failed(AuditDecision.Unauthenticated, Grpc.Core.StatusCode.Unauthenticated, token.Message);
+                return Rich(Code.Unauthenticated, token.Message, Info("INVALID_TOKEN"));
 
             case OperationCanceledException:
                 audit.Failed(AuditDecision.Error, Grpc.Core.StatusCode.Cancelled, "The caller cancelled the call.");

@@ -48,7 +48,7 @@ public sealed class OversightQueries(GroupCommitLedger ledger, LedgerCheckpoints
     }
 
     public async Task<StoredCheckpoint> LatestCheckpointAsync(CancellationToken cancellationToken) =>
-        await checkpoints.LatestAsync(cancellationToken) ?? throw new SubjectNotFoundException();
+        await checkpoints.LatestAsync(cancellationToken) ?? throw new NotFoundException("No checkpoint has been signed yet; one is signed at the next checkpoint interval.");
 
     /// <summary>The leaf hash and audit path of entry <paramref name="sequence"/> in the tree of <paramref name="treeSize"/> (0: the latest checkpoint's).</summary>
     public async Task<(long TreeSize, byte[] LeafHash, List<byte[]> Proof)> InclusionAsync(long sequence, long treeSize, CancellationToken cancellationToken)

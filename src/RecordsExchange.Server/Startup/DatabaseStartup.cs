@@ -17,6 +17,7 @@ internal sealed class DatabaseStartup(
     DemoDataSeeder seeder,
     GroupCommitLedger ledger,
     LedgerCheckpoints checkpoints,
+    ClientApplications applications,
     IOptions<ServerOptions> options,
     TimeProvider time,
     ILogger<DatabaseStartup> logger) : IHostedService
@@ -45,6 +46,7 @@ internal sealed class DatabaseStartup(
             await AuditAdministrativeAsync("SeedDemoData", $"Loaded {added} synthetic demo people.");
             logger.LogInformation("Loaded {Count} synthetic demo people (identifiers start with DEMO-)", added);
         }
+        await applications.SyncAsync(cancellationToken);
         await checkpoints.SignIfGrownAsync(ledger.Tree, cancellationToken);
     }
 

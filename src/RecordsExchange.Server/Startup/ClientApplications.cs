@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Core.Clients;
+using RecordsExchange.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace RecordsExchange.Server.Startup;
+
+/// <summary>
+/// Derives OpenIddict's applications from the AgencyClients register, so there is one list of
+/// clients: an active client gets an application with its identity host and its scopes as
+/// permissions; a revoked or removed client loses its application.
+/// </summary>
+public sealed class ClientApplications(IServiceScopeFactory scopes, RecordsDatabase database, IOptions<ServerOptions> server)
+{
+    // tls_client_auth trusts the county CA for every client; OpenIddict takes it from each application's key set.
+    private readonly Lazy<JsonWebKey> _countyCa = new(() => JsonWebKeyConverter.ConvertFromX509SecurityKey(
+        new X509SecurityKey(CertificateAuthority.LoadCertificate(server.Value.EffectiveCaCertificatePath)), representAsRsaKey: false));
+
+    // The periodic sync and an explicit one (startup, tests) must not both create the same application.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <summary>Brings every application in line with the register; returns how many changed.</summary>
+    public async Task<int> SyncAsync(CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await SyncOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<int> SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        List<AgencyClient> clients;
+        await using (var db = database.CreateDbContext())
+        {
+            clients = await db.AgencyClients.AsNoTracking().ToListAsync(cancellationToken);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var changed = 0;
+        foreach (var client in clients)
+        {
+            var application = await manager.FindByClientIdAsync(client.ClientId, cancellationToken);
+            if (client.Status != ClientStatus.Active)
+            {
+                if (application is not null)
+                {
+                    await manager.DeleteAsync(application, cancellationToken);
+                    changed++;
+                }
+                continue;
+            }
+            var wanted = Describe(client);
+            if (application is null)
+            {
+                await manager.CreateAsync(wanted, cancellationToken);
+                changed++;
+                continue;
+            }
+            var current = new OpenIddictApplicationDescriptor();
+            await manager.PopulateAsync(current, application, cancellationToken);
+            if (!current.Permissions.SetEquals(wanted.Permissions) || !current.RedirectUris.SetEquals(wanted.RedirectUris) || current.DisplayName != wanted.DisplayName)
+            {
+                await manager.UpdateAsync(application, wanted, cancellationToken);
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    private OpenIddictApplicationDescriptor Describe(AgencyClient client)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = client.ClientId,
+            DisplayName = client.DisplayName,
+            ClientType = ClientTypes.Confidential,
+            JsonWebKeySet = new JsonWebKeySet { Keys = { _countyCa.Value } },
+        };
+        // Not used for redirects (client credentials only): it is the host tls_client_auth matches
+        // against the certificate's subject alternative name.
+        descriptor.RedirectUris.Add(ClientIdentity.Uri(client.ClientId));
+        descriptor.Permissions.Add(Permissions.Endpoints.Token);
+        descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        foreach (var scope in client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+        return descriptor;
+    }
+}
+
+/// <summary>Keeps the applications in step with the register, which `rx clients` changes from another process.</summary>
+internal sealed class ClientApplicationSync(ClientApplications applications, ILogger<ClientApplicationSync> logger) : BackgroundService
+{
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(s_interval);
+        do
+        {
+            try
+            {
+                await applications.SyncAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Deriving token applications from the client register failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
