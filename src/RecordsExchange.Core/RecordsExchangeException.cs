@@ -37,6 +37,13 @@ public sealed class AccessDeniedException(string ruleId, string reason)
     public string RuleId { get; } = ruleId;
 }
 
+/// <summary>The client is over one of its policy quotas; the call is refused until usage falls.</summary>
+public sealed class QuotaExceededException(string ruleId, string reason)
+    : RecordsExchangeException(reason)
+{
+    public string RuleId { get; } = ruleId;
+}
+
 /// <summary>The caller's certificate chains to the county CA but belongs to no active agency client.</summary>
 public sealed class ClientNotRegisteredException(string reason)
     : RecordsExchangeException(reason);

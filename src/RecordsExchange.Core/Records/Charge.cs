@@ -19,6 +19,9 @@ public sealed class Charge
 
     public DateOnly OffenseDate { get; set; }
 
+    /// <summary>True once a magistrate has found probable cause on this (pending) charge; Gov. Code 7282.5(b) turns on it.</summary>
+    public bool ProbableCauseFound { get; set; }
+
     /// <summary>Null while the charge is pending.</summary>
     public Disposition? Disposition { get; set; }
 }

@@ -1,0 +1,308 @@
+using System.Security.Cryptography;
+using System.Text;
+using RecordsExchange.Core.Records;
+using YamlDotNet.RepresentationModel;
+
+namespace RecordsExchange.Core.Policy;
+
+/// <summary>
+/// Reads a policy file (YAML) into a <see cref="Policy"/>, or throws <see cref="YamlFileException"/>
+/// listing every problem with its line. The file format is described in the README ("writing policy").
+/// </summary>
+public static class PolicyLoader
+{
+    /// <summary>Fields each method can disclose; the policy picks from these.</summary>
+    public static readonly IReadOnlyDictionary<PolicyMethod, string[]> DisclosableFields = new Dictionary<PolicyMethod, string[]>
+    {
+        [PolicyMethod.GetCriminalHistory] = ["identity", "charges", "dispositions", "dates"],
+        [PolicyMethod.GetReleaseInfo] = ["identity", "custody_status", "booking_number", "scheduled_release_date", "released_at"],
+        [PolicyMethod.FileDetainer] = ["identity"],
+        [PolicyMethod.ReleaseNotification] = ["identity", "booking_number", "scheduled_release_date"],
+    };
+
+    /// <summary>Non-public personal information: no policy may disclose it, whatever it says.</summary>
+    public static readonly string[] NeverDisclosed = ["home_address", "work_address", "phone_number", "immigration_status", "birthplace"];
+
+    /// <summary>Context fields a policy may require on top of the ones every request needs.</summary>
+    public static readonly string[] ContextFields = ["officer_id", "officer_name", "case_number", "justification", "legal_document_number"];
+
+    public static Policy LoadFile(string path) => Load(File.ReadAllBytes(path), path);
+
+    public static Policy Load(byte[] bytes, string sourceName)
+    {
+        var yaml = new YamlFields(sourceName);
+        var root = yaml.Root(Encoding.UTF8.GetString(bytes));
+        var top = yaml.Fields(root, "", ["policy", "version", "title", "purpose_codes", "methods", "rules", "default"], ["obligations", "criteria", "quotas"]);
+        var header = new PolicyHeader(yaml.Text(top, "policy", "") ?? "", yaml.Text(top, "version", "") ?? "", yaml.Text(top, "title", "") ?? "",
+            sourceName, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+
+        var purposes = yaml.List(top, "purpose_codes", "")?.Select(p => p.Value).ToList() ?? [];
+        var methods = ReadMethods(yaml, top.GetValueOrDefault("methods"));
+        var obligations = ReadObligations(yaml, top.GetValueOrDefault("obligations"));
+        var criteria = ReadCriteria(yaml, top.GetValueOrDefault("criteria"));
+        var (defaultQuota, clientQuotas) = ReadQuotas(yaml, top.GetValueOrDefault("quotas"));
+        var rules = ReadRules(yaml, top.GetValueOrDefault("rules"), header.Sha256, [.. purposes], obligations, criteria);
+
+        var fallback = yaml.Fields(top.GetValueOrDefault("default"), "default", ["id", "reason"], []);
+        var defaultDecision = new PolicyDecision(false, yaml.Text(fallback, "id", "default") ?? "", yaml.Text(fallback, "reason", "default") ?? "", [], header.Sha256);
+        if (rules.Any(r => r.Id == defaultDecision.RuleId) && top.GetValueOrDefault("default") is { } defaultNode)
+        {
+            yaml.Problem(defaultNode, "default.id", $"'{defaultDecision.RuleId}' is already a rule id");
+        }
+        yaml.ThrowIfAny();
+        return new Policy(header, purposes, methods, rules, defaultDecision, defaultQuota, clientQuotas, criteria);
+    }
+
+    private static string[] Names<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(PolicyNames.Snake)];
+
+    private static Dictionary<PolicyMethod, MethodSettings> ReadMethods(YamlFields yaml, YamlNode? node)
+    {
+        var methods = new Dictionary<PolicyMethod, MethodSettings>();
+        var fields = yaml.Fields(node, "methods", [], Names<PolicyMethod>());
+        foreach (var (name, value) in fields)
+        {
+            var method = PolicyNames.Parse<PolicyMethod>(name)!.Value;
+            var path = $"methods.{name}";
+            var settings = yaml.Fields(value, path, ["disclose"], ["required_context"]);
+            var disclose = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (field, fieldNode) in yaml.List(settings, "disclose", path) ?? [])
+            {
+                if (NeverDisclosed.Contains(field))
+                {
+                    yaml.Problem(fieldNode, path + ".disclose", $"'{field}' is non-public personal information and may never be disclosed");
+                }
+                else if (!DisclosableFields[method].Contains(field))
+                {
+                    yaml.Problem(fieldNode, path + ".disclose", $"'{field}' is not one of: {string.Join(", ", DisclosableFields[method])}");
+                }
+                else
+                {
+                    disclose.Add(field);
+                }
+            }
+            var required = new List<string>();
+            foreach (var (field, fieldNode) in yaml.List(settings, "required_context", path) ?? [])
+            {
+                if (ContextFields.Contains(field))
+                {
+                    required.Add(field);
+                }
+                else
+                {
+                    yaml.Problem(fieldNode, path + ".required_context", $"'{field}' is not one of: {string.Join(", ", ContextFields)}");
+                }
+            }
+            methods[method] = new MethodSettings(disclose, required);
+        }
+        return methods;
+    }
+
+    private static Dictionary<string, Obligation> ReadObligations(YamlFields yaml, YamlNode? node)
+    {
+        var obligations = new Dictionary<string, Obligation>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return obligations;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            yaml.Problem(node, "obligations", "must be a mapping of obligation id to the text of what the county must do");
+            return obligations;
+        }
+        foreach (var (key, value) in map.Children)
+        {
+            var id = (key as YamlScalarNode)?.Value ?? "";
+            if (value is YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                obligations[id] = new Obligation(id, text);
+            }
+            else
+            {
+                yaml.Problem(value, $"obligations.{id}", "must be the text of what the county must do");
+            }
+        }
+        return obligations;
+    }
+
+    private static Dictionary<string, RecordCriterion> ReadCriteria(YamlFields yaml, YamlNode? node)
+    {
+        var criteria = new Dictionary<string, RecordCriterion>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return criteria;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            yaml.Problem(node, "criteria", "must be a mapping of criterion id to its definition");
+            return criteria;
+        }
+        foreach (var (key, value) in map.Children)
+        {
+            var id = (key as YamlScalarNode)?.Value ?? "";
+            var path = $"criteria.{id}";
+            var fields = yaml.Fields(value, path, ["title", "any_of"], ["exclude_prop47_reduced"]);
+            var clauses = new List<ChargeClause>();
+            if (fields.TryGetValue("any_of", out var anyOf) && anyOf is YamlSequenceNode sequence && sequence.Children.Count > 0)
+            {
+                for (var i = 0; i < sequence.Children.Count; i++)
+                {
+                    if (ReadClause(yaml, sequence.Children[i], $"{path}.any_of[{i}]") is { } clause)
+                    {
+                        clauses.Add(clause);
+                    }
+                }
+            }
+            else if (anyOf is not null)
+            {
+                yaml.Problem(anyOf, path + ".any_of", "must be a non-empty list of clauses (- convicted: {...} or - pending: {...})");
+            }
+            criteria[id] = new RecordCriterion
+            {
+                Id = id,
+                Title = yaml.Text(fields, "title", path) ?? "",
+                ExcludeProp47Reduced = yaml.Boolean(fields, "exclude_prop47_reduced", path) ?? false,
+                AnyOf = clauses,
+            };
+        }
+        return criteria;
+    }
+
+    private static ChargeClause? ReadClause(YamlFields yaml, YamlNode node, string path)
+    {
+        var outer = yaml.Fields(node, path, [], ["convicted", "pending"]);
+        if (outer.Count != 1)
+        {
+            yaml.Problem(node, path, "must have exactly one key: convicted or pending");
+            return null;
+        }
+        var (kindName, body) = outer.First();
+        var kind = kindName == "convicted" ? ClauseKind.Convicted : ClauseKind.Pending;
+        path = $"{path}.{kindName}";
+        string[] common = ["serious_felony", "violent_felony", "state_prison", "charged_as", "categories"];
+        string[] only = kind == ClauseKind.Convicted ? ["as", "within_years"] : ["probable_cause"];
+        var fields = yaml.Fields(body, path, [], [.. common, .. only]);
+        var level = (string text) => PolicyNames.Parse<OffenseLevel>(text);
+        var clause = new ChargeClause
+        {
+            Kind = kind,
+            SeriousFelony = yaml.Boolean(fields, "serious_felony", path),
+            ViolentFelony = yaml.Boolean(fields, "violent_felony", path),
+            StatePrison = yaml.Boolean(fields, "state_prison", path),
+            ChargedAs = yaml.One(fields, "charged_as", path, level, Names<OffenseLevel>()),
+            ConvictedAs = yaml.One(fields, "as", path, level, ["felony", "misdemeanor"]),
+            Categories = yaml.Set(fields, "categories", path, PolicyNames.Parse<OffenseCategory>, Names<OffenseCategory>()),
+            WithinYears = yaml.Integer(fields, "within_years", path, 1, 100),
+            ProbableCause = yaml.Boolean(fields, "probable_cause", path),
+            Text = kindName + ": " + string.Join(", ", fields.Select(f => $"{f.Key} {Describe(f.Value)}")),
+        };
+        if (clause.ConvictedAs == OffenseLevel.Wobbler)
+        {
+            yaml.Problem(fields["as"], path + ".as", "a conviction is entered as a felony or a misdemeanor, never as a wobbler");
+        }
+        return clause;
+    }
+
+    private static string Describe(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => scalar.Value ?? "",
+        YamlSequenceNode sequence => "[" + string.Join(", ", sequence.Children.Select(Describe)) + "]",
+        _ => "{…}",
+    };
+
+    private static (Quota Default, Dictionary<string, Quota> Clients) ReadQuotas(YamlFields yaml, YamlNode? node)
+    {
+        var clients = new Dictionary<string, Quota>(StringComparer.Ordinal);
+        var fields = yaml.Fields(node, "quotas", [], ["default", "clients"]);
+        var defaultQuota = fields.TryGetValue("default", out var defaultNode) ? ReadQuota(yaml, defaultNode, "quotas.default") : new Quota(null, null);
+        if (fields.TryGetValue("clients", out var clientsNode))
+        {
+            if (clientsNode is YamlMappingNode map)
+            {
+                foreach (var (key, value) in map.Children)
+                {
+                    var id = (key as YamlScalarNode)?.Value ?? "";
+                    clients[id] = ReadQuota(yaml, value, $"quotas.clients.{id}");
+                }
+            }
+            else
+            {
+                yaml.Problem(clientsNode, "quotas.clients", "must be a mapping of client id to its quota");
+            }
+        }
+        return (defaultQuota, clients);
+    }
+
+    private static Quota ReadQuota(YamlFields yaml, YamlNode node, string path)
+    {
+        var fields = yaml.Fields(node, path, [], ["calls_per_minute", "distinct_subjects_per_day"]);
+        return new Quota(yaml.Integer(fields, "calls_per_minute", path, 1, 1_000_000), yaml.Integer(fields, "distinct_subjects_per_day", path, 1, 1_000_000));
+    }
+
+    private static List<PolicyRule> ReadRules(YamlFields yaml, YamlNode? node, string sha256, HashSet<string> purposes,
+        Dictionary<string, Obligation> obligations, Dictionary<string, RecordCriterion> criteria)
+    {
+        var rules = new List<PolicyRule>();
+        if (node is not YamlSequenceNode sequence || sequence.Children.Count == 0)
+        {
+            if (node is not null)
+            {
+                yaml.Problem(node, "rules", "must be a non-empty list of rules");
+            }
+            return rules;
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = $"rules[{i}]";
+            var fields = yaml.Fields(sequence.Children[i], path, ["id", "when", "decision", "reason"], ["obligations"]);
+            var id = yaml.Text(fields, "id", path) ?? "";
+            if (id.Length > 0 && !ids.Add(id))
+            {
+                yaml.Problem(fields["id"], path + ".id", $"'{id}' is used by an earlier rule");
+            }
+            var when = yaml.Fields(fields.GetValueOrDefault("when"), path + ".when", ["method"], ["clients", "purposes", "legal_basis", "request_type", "record"]);
+            var wpath = path + ".when";
+            foreach (var (purpose, purposeNode) in yaml.List(when, "purposes", wpath) ?? [])
+            {
+                if (!purposes.Contains(purpose))
+                {
+                    yaml.Problem(purposeNode, wpath + ".purposes", $"'{purpose}' is not in purpose_codes");
+                }
+            }
+            RecordCriterion? record = null;
+            if (yaml.Text(when, "record", wpath) is { } criterionId && !criteria.TryGetValue(criterionId, out record))
+            {
+                yaml.Problem(when["record"], wpath + ".record", $"'{criterionId}' is not defined under criteria");
+            }
+            var ruleObligations = new List<Obligation>();
+            foreach (var (obligationId, obligationNode) in yaml.List(fields, "obligations", path) ?? [])
+            {
+                if (obligations.TryGetValue(obligationId, out var obligation))
+                {
+                    ruleObligations.Add(obligation);
+                }
+                else
+                {
+                    yaml.Problem(obligationNode, path + ".obligations", $"'{obligationId}' is not defined under obligations");
+                }
+            }
+            var decision = yaml.Text(fields, "decision", path);
+            if (decision is not (null or "permit" or "deny"))
+            {
+                yaml.Problem(fields["decision"], path + ".decision", $"must be permit or deny, not '{decision}'");
+            }
+            rules.Add(new PolicyRule
+            {
+                Id = id,
+                Methods = yaml.Set(when, "method", wpath, PolicyNames.Parse<PolicyMethod>, Names<PolicyMethod>()) ?? [],
+                Clients = yaml.List(when, "clients", wpath)?.Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+                Purposes = yaml.List(when, "purposes", wpath)?.Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+                LegalBases = yaml.Set(when, "legal_basis", wpath, b => PolicyNames.LegalBases.TryGetValue(b, out var basis) ? basis : (Protos.V1.LegalBasis?)null, PolicyNames.LegalBases.Keys),
+                RequestTypes = yaml.Set(when, "request_type", wpath, PolicyNames.Parse<DetainerRequestType>, Names<DetainerRequestType>()),
+                Record = record,
+                Decision = new PolicyDecision(decision == "permit", id, yaml.Text(fields, "reason", path) ?? "", ruleObligations, sha256),
+            });
+        }
+        return rules;
+    }
+}
