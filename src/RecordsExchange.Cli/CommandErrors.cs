@@ -18,7 +18,8 @@ internal static class CommandErrors
             await error.WriteLineAsync("rx: " + Describe(rpc));
         }
         catch (Exception ex) when (ex is RecordsExchangeException or IOException or UnauthorizedAccessException
-            or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException)
+            or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException
+            or Core.Policy.YamlFileException)
         {
             await error.WriteLineAsync($"rx: {ex.Message}");
         }

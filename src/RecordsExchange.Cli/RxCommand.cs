@@ -13,6 +13,7 @@ public static class RxCommand
         root.Subcommands.Add(CertsCommand.Create());
         root.Subcommands.Add(ClientsCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -49,6 +49,8 @@ public static class AppendOnlyAudit
             [DisclosedFields] nvarchar(1000) NULL,
             [ResponseSha256] nvarchar(64) NULL,
             [PolicyHash] nvarchar(64) NULL,
+            [Anomaly] nvarchar(1000) NULL,
+            [Obligations] nvarchar(400) NULL,
             [CanonicalBytes] varbinary(8000) NOT NULL,
             [LeafHash] binary(32) NOT NULL,
             CONSTRAINT [PK_AuditEntries] PRIMARY KEY ([Sequence])

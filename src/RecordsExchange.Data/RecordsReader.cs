@@ -13,9 +13,6 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     private static readonly Func<RecordsDbContext, long, Task<Person>> s_history = EF.CompileAsyncQuery(
         (RecordsDbContext db, long id) => db.People.AsNoTracking().Include(p => p.Charges).ThenInclude(c => c.Booking).Single(p => p.Id == id));
 
-    private static readonly Func<RecordsDbContext, long, Task<Person>> s_person = EF.CompileAsyncQuery(
-        (RecordsDbContext db, long id) => db.People.AsNoTracking().Single(p => p.Id == id));
-
     private static readonly Func<RecordsDbContext, long, Task<Booking?>> s_latestBooking = EF.CompileAsyncQuery(
         (RecordsDbContext db, long id) => db.Bookings.AsNoTracking().Where(b => b.PersonId == id).OrderByDescending(b => b.Id).FirstOrDefault());
 
@@ -54,12 +51,12 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
         return person;
     }
 
-    /// <summary>The person with their most recent booking only (or none).</summary>
+    /// <summary>The person with charges (the policy decides on them) and their most recent booking (or none).</summary>
     public async Task<(Person Person, Booking? Booking)> ReadCustodyAsync(long personId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await using var db = contexts.CreateDbContext();
-        return (await s_person(db, personId), await s_latestBooking(db, personId));
+        return (await s_history(db, personId), await s_latestBooking(db, personId));
     }
 
     private static IQueryable<long> ByNameAndBirthDate(RecordsDbContext db, NameAndBirthDate name)

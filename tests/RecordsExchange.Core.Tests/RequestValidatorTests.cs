@@ -5,6 +5,8 @@ namespace RecordsExchange.Core.Tests;
 
 public sealed class RequestValidatorTests
 {
+    private static readonly string[] s_purposes = ["C", "D", "E", "F", "H", "J", "S", "V", "X"];
+
     private readonly RequestValidator _validator = new(new RequestValidationOptions());
 
     private static GetCriminalHistoryRequest Valid() => new()
@@ -21,12 +23,12 @@ public sealed class RequestValidatorTests
         Assert.Throws<RequestValidationException>(action).Violations.Select(v => v.Field).ToList();
 
     [Fact]
-    public void Validate_CompleteRequest_Passes() => _validator.Validate(Valid());
+    public void Validate_CompleteRequest_Passes() => _validator.Validate(Valid(), s_purposes);
 
     [Fact]
     public void Validate_EmptyRequest_ReportsEveryMissingFieldAtOnce()
     {
-        var fields = FieldsOf(() => _validator.Validate(new GetCriminalHistoryRequest { Context = new RequestContext() }));
+        var fields = FieldsOf(() => _validator.Validate(new GetCriminalHistoryRequest { Context = new RequestContext() }, s_purposes));
 
         Assert.Equal(
             ["context.officer_id", "context.officer_name", "context.case_number", "context.justification", "context.purpose_code", "context.legal_basis", "subject"],
@@ -38,7 +40,7 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Context = null;
-        Assert.Equal(["context"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["context"], FieldsOf(() => _validator.Validate(request, s_purposes)));
     }
 
     [Fact]
@@ -46,18 +48,19 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Context.PurposeCode = "Q";
-        Assert.Equal(["context.purpose_code"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["context.purpose_code"], FieldsOf(() => _validator.Validate(request, s_purposes)));
     }
 
     [Fact]
     public void Validate_ConfiguredPurposeCodes_AreTheOnlyOnesAccepted()
     {
-        var validator = new RequestValidator(new RequestValidationOptions { PurposeCodes = ["Q"] });
+        var validator = new RequestValidator(new RequestValidationOptions());
+        string[] onlyQ = ["Q"];
         var request = Valid();
         request.Context.PurposeCode = "Q";
-        validator.Validate(request);
+        validator.Validate(request, onlyQ);
         request.Context.PurposeCode = "C";
-        Assert.Equal(["context.purpose_code"], FieldsOf(() => validator.Validate(request)));
+        Assert.Equal(["context.purpose_code"], FieldsOf(() => validator.Validate(request, onlyQ)));
     }
 
     [Theory]
@@ -67,9 +70,9 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Context.LegalBasis = basis;
-        Assert.Equal(["context.legal_document_number"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["context.legal_document_number"], FieldsOf(() => _validator.Validate(request, s_purposes)));
         request.Context.LegalDocumentNumber = "CR-2026-1187";
-        _validator.Validate(request);
+        _validator.Validate(request, s_purposes);
     }
 
     [Fact]
@@ -77,9 +80,9 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Context.Justification = new string('x', 501);
-        Assert.Equal(["context.justification"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["context.justification"], FieldsOf(() => _validator.Validate(request, s_purposes)));
         request.Context.Justification = new string('x', 500);
-        _validator.Validate(request);
+        _validator.Validate(request, s_purposes);
     }
 
     [Theory]
@@ -91,7 +94,7 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Subject = new SubjectRef { BookingNumber = booking };
-        Assert.Equal(["subject.booking_number"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["subject.booking_number"], FieldsOf(() => _validator.Validate(request, s_purposes)));
     }
 
     [Fact]
@@ -99,11 +102,11 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Subject = new SubjectRef { NameAndBirthDate = new NameAndBirthDate { LastName = "Doe", FirstName = "Jo", DateOfBirth = new CalendarDate { Year = 1990, Month = 2, Day = 30 } } };
-        Assert.Equal(["subject.name_and_birth_date.date_of_birth"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["subject.name_and_birth_date.date_of_birth"], FieldsOf(() => _validator.Validate(request, s_purposes)));
         request.Subject.NameAndBirthDate.DateOfBirth = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2).ToCalendarDate();
-        Assert.Equal(["subject.name_and_birth_date.date_of_birth"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["subject.name_and_birth_date.date_of_birth"], FieldsOf(() => _validator.Validate(request, s_purposes)));
         request.Subject.NameAndBirthDate.DateOfBirth = new CalendarDate { Year = 1990, Month = 2, Day = 28 };
-        _validator.Validate(request);
+        _validator.Validate(request, s_purposes);
     }
 
     [Fact]
@@ -111,6 +114,6 @@ public sealed class RequestValidatorTests
     {
         var request = Valid();
         request.Context.OfficerName = "Dana\u0000Example";
-        Assert.Equal(["context.officer_name"], FieldsOf(() => _validator.Validate(request)));
+        Assert.Equal(["context.officer_name"], FieldsOf(() => _validator.Validate(request, s_purposes)));
     }
 }

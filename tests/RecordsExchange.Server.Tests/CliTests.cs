@@ -1,5 +1,4 @@
 using RecordsExchange.Core.Certificates;
-using RecordsExchange.Core.Rules;
 using RecordsExchange.Data;
 
 namespace RecordsExchange.Server.Tests;
@@ -36,14 +35,14 @@ public sealed class CliTests(RecordsServer server) : IClassFixture<RecordsServer
     }
 
     [Fact]
-    public async Task QueryRelease_WithoutWarrant_ExitsNonZeroWithOneLineNamingTheRule()
+    public async Task QueryRelease_NotQualifyingWithoutWarrant_ExitsNonZeroWithOneLineNamingTheRule()
     {
-        var result = await RxAsync(AgencyArguments("release", "--booking-number", TestPeople.AlphaBooking, "--legal-basis", "detainer", "--document-number", "I247A-1"));
+        var result = await RxAsync(AgencyArguments("release", "--booking-number", "TB-W-5Y1M", "--legal-basis", "detainer", "--document-number", "I247A-1"));
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("rx: PermissionDenied: ", line);
-        Assert.Contains("rule " + FoundationRules.ReleaseWarrantRuleId, line);
+        Assert.Contains("rule ca.default-deny", line);
         Assert.Contains("decision ", line);
         Assert.Empty(result.Output);
     }

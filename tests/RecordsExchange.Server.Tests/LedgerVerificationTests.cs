@@ -20,7 +20,7 @@ public sealed class LedgerWithHistory : RecordsServer
         var client = Client();
         for (var i = 0; i < 12; i++)
         {
-            var request = new GetReleaseInfoRequest { Context = Context(i % 2 == 0 ? LegalBasis.None : LegalBasis.JudicialWarrant, i % 2 == 0 ? "" : "CR-" + i), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } };
+            var request = new GetReleaseInfoRequest { Context = Context(i % 2 == 0 ? LegalBasis.None : LegalBasis.JudicialWarrant, i % 2 == 0 ? "" : "CR-" + i), Subject = new SubjectRef { BookingNumber = "TB-W-5Y1M" } };
             try
             {
                 await client.GetReleaseInfoAsync(request);
@@ -79,12 +79,12 @@ public sealed class LedgerVerificationTests(LedgerWithHistory server) : IClassFi
     }
 
     [Theory]
-    // Entry 1 is the test client's token issuance; the calls follow, denials at even sequence numbers.
-    [InlineData("UPDATE AuditEntries SET Decision = 'Permit' WHERE Sequence = 6", 6, "columns no longer match")]
-    [InlineData("UPDATE AuditEntries SET CanonicalBytes = CAST(REPLACE(CAST(CanonicalBytes AS TEXT), 'Deny', 'Pass') AS BLOB) WHERE Sequence = 6", 6, "")]
+    // Entry 1 names the starting policy, entry 2 is the test client's token issuance; the calls follow, denials at odd sequence numbers.
+    [InlineData("UPDATE AuditEntries SET Decision = 'Permit' WHERE Sequence = 7", 7, "columns no longer match")]
+    [InlineData("UPDATE AuditEntries SET CanonicalBytes = CAST(REPLACE(CAST(CanonicalBytes AS TEXT), 'Deny', 'Pass') AS BLOB) WHERE Sequence = 7", 7, "")]
     [InlineData("DELETE FROM AuditEntries WHERE Sequence = 5", 5, "missing")]
     [InlineData("UPDATE AuditEntries SET Sequence = -5 WHERE Sequence = 5; UPDATE AuditEntries SET Sequence = 5 WHERE Sequence = 6; UPDATE AuditEntries SET Sequence = 6 WHERE Sequence = -5", 5, "moved or swapped")]
-    [InlineData("INSERT INTO AuditEntries SELECT Sequence + 1000, RecordedAt, RequestId, TraceId, Method, ClientId, AgencyIdentifier, CertificateThumbprint, OfficerId, OfficerName, PurposeCode, LegalBasis, LegalDocumentNumber, CaseNumber, Justification, SubjectIdentifier, SubjectKey, Decision, StatusCode, RuleId, Reason, DisclosedFields, ResponseSha256, PolicyHash, CanonicalBytes, LeafHash FROM AuditEntries WHERE Sequence = 2", 0, "")]
+    [InlineData("INSERT INTO AuditEntries SELECT Sequence + 1000, RecordedAt, RequestId, TraceId, Method, ClientId, AgencyIdentifier, CertificateThumbprint, OfficerId, OfficerName, PurposeCode, LegalBasis, LegalDocumentNumber, CaseNumber, Justification, SubjectIdentifier, SubjectKey, Decision, StatusCode, RuleId, Reason, DisclosedFields, ResponseSha256, PolicyHash, Anomaly, Obligations, CanonicalBytes, LeafHash FROM AuditEntries WHERE Sequence = 2", 0, "")]
     public async Task VerifyDb_TamperedRow_FailsNamingTheFirstBadEntry(string tamper, long expectedEntry, string why)
     {
         var copy = await TamperableCopyAsync();
@@ -154,7 +154,7 @@ public sealed class LedgerVerificationTests(LedgerWithHistory server) : IClassFi
         Assert.True(verified.ExitCode == 0, verified.Error);
 
         var bytes = await File.ReadAllBytesAsync(file);
-        var reason = "Release information is shared only"u8.ToArray();
+        var reason = "No rule of the California profile"u8.ToArray();
         var at = bytes.AsSpan().IndexOf(reason);
         bytes[at] ^= 0x20;
         await File.WriteAllBytesAsync(file, bytes);

@@ -48,12 +48,27 @@ public class RecordsServer : IAsyncLifetime
         ["RecordsExchange:ServerCertificatePath"] = Pki.ServerPfxPath,
         ["RecordsExchange:DemoPeople"] = "0",
         ["Database:ConnectionString"] = ConnectionString,
+        ["Policy:Path"] = PolicyPath,
+        ["Policy:ReloadCheckInterval"] = "00:00:00.2",
     };
+
+    /// <summary>SHA-256 of the policy the server started with.</summary>
+    public string PolicySha256 => Services.GetRequiredService<Policy.PolicyStore>().Current.Sha256;
+
+    /// <summary>The policy file this server watches; tests may rewrite it.</summary>
+    public string PolicyPath => Path.Combine(Directory, "policy.yaml");
+
+    /// <summary>The shipped California profile as the server binary carries it.</summary>
+    public static string CaliforniaPolicy() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "policy", "california.yaml"));
+
+    /// <summary>The policy the server starts with: California, without its default quota, which the tests' traffic would exceed.</summary>
+    protected virtual string StartingPolicy() => Core.Policy.PolicyText.WithDefaultQuota(CaliforniaPolicy(), "{}");
 
     public virtual async ValueTask InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         Pki = new TestPki(Directory);
+        await File.WriteAllTextAsync(PolicyPath, StartingPolicy());
         _app = Build(Settings());
         await _app.StartAsync();
         Address = AgencyAddress(_app);

@@ -5,7 +5,6 @@ using Grpc.Reflection.V1Alpha;
 using Microsoft.Data.Sqlite;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Requests;
-using RecordsExchange.Core.Rules;
 using RecordsExchange.Protos.V1;
 
 namespace RecordsExchange.Server.Tests;
@@ -44,7 +43,7 @@ public sealed class RecordsServiceTests(RecordsServer server) : IClassFixture<Re
         Assert.Equal(("4471", "Dana Example", "C", "None"), (entry.OfficerId, entry.OfficerName, entry.PurposeCode, entry.LegalBasis));
         Assert.Equal("booking_number:" + TestPeople.AlphaBooking, entry.SubjectIdentifier);
         Assert.NotNull(entry.SubjectKey);
-        Assert.Equal(FoundationRules.HistoryRuleId, entry.RuleId);
+        Assert.Equal("ca.history.one-named-person", entry.RuleId);
         Assert.Equal(64, entry.ResponseSha256?.Length);
     }
 
@@ -104,18 +103,19 @@ public sealed class RecordsServiceTests(RecordsServer server) : IClassFixture<Re
     [Theory]
     [InlineData(LegalBasis.AdministrativeDetainer, "I247A-2026-77")]
     [InlineData(LegalBasis.None, "")]
-    public async Task GetReleaseInfo_WithoutJudicialWarrant_PermissionDeniedNamingTheRule(LegalBasis basis, string document)
+    public async Task GetReleaseInfo_NoQualifyingRecordAndNoWarrant_PermissionDeniedNamingTheRule(LegalBasis basis, string document)
     {
         var context = RecordsServer.Context(basis, document);
+        var notQualifying = new SubjectRef { BookingNumber = "TB-W-5Y1M" };
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => _client.GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = context, Subject = Alpha }).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _client.GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = context, Subject = notQualifying }).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         var info = refused.GetRpcStatus()!.GetDetail<ErrorInfo>();
-        Assert.Equal(FoundationRules.ReleaseWarrantRuleId, info.Metadata["rule_id"]);
-        Assert.DoesNotContain("2027", refused.Status.Detail);
+        Assert.Equal("ca.default-deny", info.Metadata["rule_id"]);
+        Assert.Equal(server.PolicySha256, info.Metadata["policy_sha256"]);
         var entry = await server.AuditForCaseAsync(context.CaseNumber);
-        Assert.Equal((AuditDecision.Deny, "PermissionDenied", FoundationRules.ReleaseWarrantRuleId), (entry.Decision, entry.StatusCode, entry.RuleId));
+        Assert.Equal((AuditDecision.Deny, "PermissionDenied", "ca.default-deny", server.PolicySha256), (entry.Decision, entry.StatusCode, entry.RuleId, entry.PolicyHash));
         Assert.Null(entry.DisclosedFields);
         Assert.Equal(entry.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Trailers.GetValue("decision-id"));
     }

@@ -27,6 +27,9 @@ internal sealed class BenchServer : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "rx-bench-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var development = new DevelopmentCertificates(Path.Combine(directory, "certs"));
+        // The shipped California policy, without its per-client quota, which one benchmark client exceeds by design.
+        var policy = Path.Combine(directory, "policy.yaml");
+        await File.WriteAllTextAsync(policy, Core.Policy.PolicyText.WithDefaultQuota(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "policy", "california.yaml")), "{}"));
         var settings = new Dictionary<string, string?>
         {
             ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
@@ -34,6 +37,7 @@ internal sealed class BenchServer : IAsyncDisposable
             ["RecordsExchange:DevelopmentCertificatesDirectory"] = development.Directory,
             ["RecordsExchange:EnableBenchmarkEcho"] = "true",
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(directory, "records.db")}",
+            ["Policy:Path"] = policy,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -43,8 +43,14 @@ public sealed class AuditEntry
     /// <summary>Lower-case hex SHA-256 of the serialized response, so a disclosed answer can later be matched.</summary>
     public string? ResponseSha256 { get; set; }
 
-    /// <summary>SHA-256 of the policy in force; the policy engine fills it.</summary>
+    /// <summary>SHA-256 of the policy in force when the call was decided.</summary>
     public string? PolicyHash { get; set; }
+
+    /// <summary>Why the call is unusual (for example an exceeded quota); null for an ordinary call.</summary>
+    public string? Anomaly { get; set; }
+
+    /// <summary>Space-separated ids of the obligations the decision placed on the county.</summary>
+    public string? Obligations { get; set; }
 
     /// <summary>The deterministic protobuf serialization of this entry (an AuditRecord), set when it is appended.</summary>
     public byte[] CanonicalBytes { get; set; } = [];

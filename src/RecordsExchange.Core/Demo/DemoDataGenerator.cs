@@ -108,7 +108,8 @@ public static class DemoDataGenerator
         var offense = DateOnly.FromDateTime(booking.BookedAt.UtcDateTime);
         return scenario switch
         {
-            DemoScenario.PendingChargesOnly => Felony("PC 459", "Burglary, first degree", OffenseCategory.Burglary, serious: true, booking, offense),
+            // Held to answer: a magistrate found probable cause, which is what Gov. Code 7282.5(b) needs.
+            DemoScenario.PendingChargesOnly => WithProbableCause(Felony("PC 459", "Burglary, first degree", OffenseCategory.Burglary, serious: true, booking, offense)),
             DemoScenario.NoConvictions => Misdemeanor("PC 647(f)", "Disorderly conduct: intoxication", OffenseCategory.PublicOrder, booking, offense),
             _ => Misdemeanor("VC 14601.1(a)", "Driving with a suspended license", OffenseCategory.Traffic, booking, offense),
         };
@@ -170,6 +171,12 @@ public static class DemoDataGenerator
             Statute = statute, Description = description, Category = category, Level = OffenseLevel.Felony,
             SeriousFelony = serious, ViolentFelony = violent, StatePrisonEligible = serious || violent, Booking = booking, OffenseDate = offense,
         };
+
+    private static Charge WithProbableCause(Charge charge)
+    {
+        charge.ProbableCauseFound = true;
+        return charge;
+    }
 
     private static Charge Wobbler(string statute, string description, OffenseCategory category, DateOnly offense) =>
         new() { Statute = statute, Description = description, Category = category, Level = OffenseLevel.Wobbler, OffenseDate = offense };

@@ -36,7 +36,12 @@ public static class AuditCanonical
             Reason = entry.Reason ?? "",
             ResponseSha256 = entry.ResponseSha256 ?? "",
             PolicyHash = entry.PolicyHash ?? "",
+            Anomaly = entry.Anomaly ?? "",
         };
+        if (!string.IsNullOrEmpty(entry.Obligations))
+        {
+            record.Obligations.AddRange(entry.Obligations.Split(' '));
+        }
         if (!string.IsNullOrEmpty(entry.DisclosedFields))
         {
             record.DisclosedFields.AddRange(entry.DisclosedFields.Split(','));

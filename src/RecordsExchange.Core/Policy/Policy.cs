@@ -111,8 +111,10 @@ public sealed class Policy
         {
             return refused;
         }
-        foreach (var rule in Rules)
+        // Indexed loops: enumerating through the interfaces would allocate on every decision.
+        for (var i = 0; i < Rules.Count; i++)
         {
+            var rule = Rules[i];
             if (rule.Matches(input, trace))
             {
                 trace?.Add($"=> {rule.Id} decides: {(rule.Decision.Permitted ? "permit" : "deny")}.");
@@ -175,37 +177,27 @@ public sealed class PolicyRule
 
     internal bool Matches(PolicyInput input, List<string>? trace)
     {
-        string? miss = null;
-        if (!Methods.Contains(input.Method))
-        {
-            miss = $"applies to {string.Join(", ", Methods)}, not {input.Method}";
-        }
-        else if (Clients is not null && !Clients.Contains(input.ClientId))
-        {
-            miss = $"client {input.ClientId} is not one of {string.Join(", ", Clients)}";
-        }
-        else if (Purposes is not null && !Purposes.Contains(input.PurposeCode))
-        {
-            miss = $"purpose {input.PurposeCode} is not one of {string.Join(", ", Purposes)}";
-        }
-        else if (LegalBases is not null && !LegalBases.Contains(input.LegalBasis))
-        {
-            miss = $"legal basis {PolicyNames.Of(input.LegalBasis)} is not one of {string.Join(", ", LegalBases.Select(PolicyNames.Of))}";
-        }
-        else if (RequestTypes is not null && (input.RequestType is not { } type || !RequestTypes.Contains(type)))
-        {
-            miss = $"request type {input.RequestType?.ToString().ToLowerInvariant() ?? "(none)"} is not one of {string.Join(", ", RequestTypes.Select(t => t.ToString().ToLowerInvariant()))}";
-        }
-        else if (Record is not null && !Record.IsMetBy(input.Charges, input.Today, trace))
-        {
-            miss = $"the record does not meet {Record.Id}";
-        }
-        if (trace is not null)
-        {
-            trace.Add(miss is null ? $"{Id}: matches." : $"{Id}: does not match: {miss}.");
-        }
-        return miss is null;
+        // Which condition failed, as a number; the words are only built when someone asks (explain).
+        var failed = !Methods.Contains(input.Method) ? 1
+            : Clients is not null && !Clients.Contains(input.ClientId) ? 2
+            : Purposes is not null && !Purposes.Contains(input.PurposeCode) ? 3
+            : LegalBases is not null && !LegalBases.Contains(input.LegalBasis) ? 4
+            : RequestTypes is not null && (input.RequestType is not { } type || !RequestTypes.Contains(type)) ? 5
+            : Record is not null && !Record.IsMetBy(input.Charges, input.Today, trace) ? 6
+            : 0;
+        trace?.Add(failed == 0 ? $"{Id}: matches." : $"{Id}: does not match: {Miss(failed, input)}.");
+        return failed == 0;
     }
+
+    private string Miss(int failed, PolicyInput input) => failed switch
+    {
+        1 => $"applies to {string.Join(", ", Methods)}, not {input.Method}",
+        2 => $"client {input.ClientId} is not one of {string.Join(", ", Clients!)}",
+        3 => $"purpose {input.PurposeCode} is not one of {string.Join(", ", Purposes!)}",
+        4 => $"legal basis {PolicyNames.Of(input.LegalBasis)} is not one of {string.Join(", ", LegalBases!.Select(PolicyNames.Of))}",
+        5 => $"request type {input.RequestType?.ToString().ToLowerInvariant() ?? "(none)"} is not one of {string.Join(", ", RequestTypes!.Select(t => t.ToString().ToLowerInvariant()))}",
+        _ => $"the record does not meet {Record!.Id}",
+    };
 }
 
 /// <summary>A test of a person's record, such as "meets Government Code 7282.5(a)": any one clause met by any one charge.</summary>
@@ -221,15 +213,17 @@ public sealed class RecordCriterion
 
     public bool IsMetBy(IReadOnlyList<Records.Charge> charges, DateOnly today, List<string>? trace = null)
     {
-        foreach (var charge in charges)
+        for (var c = 0; c < charges.Count; c++)
         {
+            var charge = charges[c];
             if (ExcludeProp47Reduced && charge.Disposition is { Prop47Reduced: true })
             {
                 trace?.Add($"  {Id}: {Describe(charge)}: reduced under Prop 47, never counts.");
                 continue;
             }
-            foreach (var clause in AnyOf)
+            for (var i = 0; i < AnyOf.Count; i++)
             {
+                var clause = AnyOf[i];
                 if (clause.IsMetBy(charge, today))
                 {
                     trace?.Add($"  {Id}: {Describe(charge)} meets \"{clause.Text}\".");

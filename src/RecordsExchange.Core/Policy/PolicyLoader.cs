@@ -306,3 +306,18 @@ public static class PolicyLoader
         return rules;
     }
 }
+
+/// <summary>Edits of a policy's text for load tests and benchmarks, which must not run into the shipped quotas.</summary>
+public static partial class PolicyText
+{
+    /// <summary>The same policy with its default quota line replaced (for example by <c>{}</c>, no limits).</summary>
+    /// <exception cref="ArgumentException">The text has no one-line <c>quotas.default</c> entry to replace.</exception>
+    public static string WithDefaultQuota(string policy, string quota)
+    {
+        var replaced = DefaultQuotaLine().Replace(policy, "  default: " + quota, 1);
+        return replaced != policy || DefaultQuotaLine().IsMatch(policy) ? replaced : throw new ArgumentException("The policy has no one-line quotas.default entry.");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^  default: \{[^}\n]*\}[ \t]*$")]
+    private static partial System.Text.RegularExpressions.Regex DefaultQuotaLine();
+}

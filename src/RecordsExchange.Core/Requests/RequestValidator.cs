@@ -9,13 +9,13 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
     private const int MaxIdentifierLength = 32;
     private const int MaxTextLength = 100;
 
-    private readonly HashSet<string> _purposeCodes = new(options.PurposeCodes, StringComparer.Ordinal);
-
     /// <summary>Throws <see cref="RequestValidationException"/> listing every violation, or returns when the request is valid.</summary>
-    public void Validate(IAgencyRequest request)
+    /// <param name="request">The request.</param>
+    /// <param name="purposeCodes">The purpose codes the policy in force accepts.</param>
+    public void Validate(IAgencyRequest request, IReadOnlyCollection<string> purposeCodes)
     {
         var violations = new List<FieldViolation>();
-        ValidateContext(request.Context, violations);
+        ValidateContext(request.Context, purposeCodes, violations);
         ValidateSubject(request.Subject, violations);
         if (violations.Count > 0)
         {
@@ -23,7 +23,7 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
         }
     }
 
-    private void ValidateContext(RequestContext? context, List<FieldViolation> violations)
+    private void ValidateContext(RequestContext? context, IReadOnlyCollection<string> purposeCodes, List<FieldViolation> violations)
     {
         if (context is null)
         {
@@ -40,9 +40,9 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
         {
             violations.Add(new("context.purpose_code", "is required"));
         }
-        else if (!_purposeCodes.Contains(context.PurposeCode))
+        else if (!purposeCodes.Contains(context.PurposeCode))
         {
-            violations.Add(new("context.purpose_code", $"must be one of: {string.Join(", ", options.PurposeCodes)}"));
+            violations.Add(new("context.purpose_code", $"must be one of: {string.Join(", ", purposeCodes)}"));
         }
 
         switch (context.LegalBasis)

@@ -39,6 +39,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.DisclosedFields).HasMaxLength(1000);
         builder.Property(e => e.ResponseSha256).HasMaxLength(64);
         builder.Property(e => e.PolicyHash).HasMaxLength(64);
+        builder.Property(e => e.Anomaly).HasMaxLength(1000);
+        builder.Property(e => e.Obligations).HasMaxLength(400);
         builder.Property(e => e.CanonicalBytes).HasMaxLength(8000);
         builder.Property(e => e.LeafHash).HasMaxLength(32).IsFixedLength();
         builder.HasIndex(e => e.SubjectKey);

@@ -28,6 +28,8 @@ public static class GrpcExtensions
         builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value));
         builder.Services.AddScoped<CallAudit>();
         builder.Services.AddScoped<RecordsQueries>();
+        builder.Services.AddSingleton<Policy.PolicyStore>();
+        builder.Services.AddSingleton<Policy.QuotaTracker>();
         builder.Services.AddScoped<OversightQueries>();
         return builder;
     }

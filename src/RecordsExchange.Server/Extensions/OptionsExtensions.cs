@@ -18,9 +18,11 @@ public static class OptionsExtensions
             .ValidateOnStart();
 
         builder.Services.AddOptions<RequestValidationOptions>().Bind(builder.Configuration.GetSection(RequestValidationOptions.SectionName))
-            .Validate(o => o.PurposeCodes.Count > 0, $"{RequestValidationOptions.SectionName}:PurposeCodes must list at least one purpose code.")
             .Validate(o => o.MaxJustificationLength is > 0 and <= 1000, $"{RequestValidationOptions.SectionName}:MaxJustificationLength must be between 1 and 1000.")
             .ValidateOnStart();
+
+        builder.Services.AddOptions<Policy.PolicyOptions>().Bind(builder.Configuration.GetSection(Policy.PolicyOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Policy.PolicyOptions>, Policy.PolicyOptionsValidator>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

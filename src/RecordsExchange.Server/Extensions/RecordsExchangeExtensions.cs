@@ -16,6 +16,7 @@ public static class RecordsExchangeExtensions
         // Hosted services start in this order: the database is ready before applications are derived from it.
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
         builder.Services.AddHostedService<Startup.ClientApplicationSync>();
+        builder.Services.AddHostedService<Policy.PolicyReloader>();
         return builder;
     }
 

@@ -21,6 +21,7 @@ namespace RecordsExchange.Server.Pipeline;
 public sealed class AgencyCallInterceptor(
     AgencyClientRegistry clients,
     RequestValidator validator,
+    Policy.PolicyStore policies,
     IAuditLedger ledger,
     CallAudit audit,
     IOptions<TokenOptions> tokens,
@@ -96,7 +97,7 @@ public sealed class AgencyCallInterceptor(
         }
         if (request is IAgencyRequest agencyRequest)
         {
-            validator.Validate(agencyRequest);
+            validator.Validate(agencyRequest, policies.Current.PurposeCodes);
         }
     }
 

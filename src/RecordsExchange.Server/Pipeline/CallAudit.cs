@@ -55,6 +55,15 @@ public sealed class CallAudit(TimeProvider time)
         Entry.Reason = Clip(reason, LongTextLimit);
     }
 
+    /// <summary>Records a policy decision: its rule and reason, the policy's hash, the obligations and any anomaly.</summary>
+    public void Decided(Core.Policy.PolicyDecision decision)
+    {
+        Decided(decision.RuleId, decision.Reason);
+        Entry.PolicyHash = decision.PolicySha256;
+        Entry.Obligations = decision.Obligations.Count == 0 ? null : string.Join(' ', decision.Obligations.Select(o => o.Id));
+        Entry.Anomaly = decision.Anomaly is { } anomaly ? Clip(anomaly, LongTextLimit) : null;
+    }
+
     /// <summary>Records a successful answer: its hash and the names of the fields it discloses.</summary>
     public void Answered(IMessage response)
     {
@@ -89,6 +98,11 @@ public sealed class CallAudit(TimeProvider time)
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
             var path = prefix + field.Name;
+            // The decision is about the answer, not part of the record; it is in the entry's own fields.
+            if (path == "rule_decision")
+            {
+                continue;
+            }
             var value = field.Accessor.GetValue(message);
             if (field.IsRepeated)
             {

@@ -34,9 +34,17 @@ internal static class CallErrors
                 return Rich(Code.FailedPrecondition, ambiguous.Message, Info("AMBIGUOUS_SUBJECT"));
 
             case AccessDeniedException denied:
-                audit.Decided(denied.RuleId, denied.Message);
+                // A policy decision is already in the entry; a refusal before the policy (scope, token) is recorded here.
+                if (audit.Entry.RuleId != denied.RuleId)
+                {
+                    audit.Decided(denied.RuleId, denied.Message);
+                }
                 audit.Failed(AuditDecision.Deny, Grpc.Core.StatusCode.PermissionDenied, denied.Message);
-                return Rich(Code.PermissionDenied, denied.Message, Info(denied.RuleId, ("rule_id", denied.RuleId)));
+                return Rich(Code.PermissionDenied, denied.Message, Info(denied.RuleId, ("rule_id", denied.RuleId), ("policy_sha256", audit.Entry.PolicyHash ?? "")));
+
+            case QuotaExceededException overQuota:
+                audit.Failed(AuditDecision.Deny, Grpc.Core.StatusCode.ResourceExhausted, overQuota.Message);
+                return Rich(Code.ResourceExhausted, overQuota.Message, Info("QUOTA_EXCEEDED", ("rule_id", overQuota.RuleId), ("policy_sha256", audit.Entry.PolicyHash ?? "")));
 
             case ClientNotRegisteredException unregistered:
                 audit.Failed(AuditDecision.Unauthenticated, Grpc.Core.StatusCode.Unauthenticated, unregistered.Message);

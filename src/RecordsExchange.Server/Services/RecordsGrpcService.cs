@@ -1,34 +1,58 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Protos.V1;
 using Domain = RecordsExchange.Core.Records;
+using Obligation = RecordsExchange.Protos.V1.Obligation;
 
 namespace RecordsExchange.Server.Services;
 
-/// <summary>The agency-facing records service: map the request, ask the domain, map the answer.</summary>
+/// <summary>The agency-facing records service: map the request, ask the domain, map only what the policy lets it disclose.</summary>
 public sealed class RecordsGrpcService(RecordsQueries queries) : RecordsService.RecordsServiceBase
 {
     public override async Task<GetCriminalHistoryResponse> GetCriminalHistory(GetCriminalHistoryRequest request, ServerCallContext context)
     {
-        var person = await queries.GetCriminalHistoryAsync(request, context.CancellationToken);
-        var response = new GetCriminalHistoryResponse { Person = MapToSummary(person) };
-        response.Charges.AddRange(person.Charges.Select(MapToCharge));
+        var answer = await queries.GetCriminalHistoryAsync(request, context.CancellationToken);
+        var disclose = answer.Disclose;
+        var response = new GetCriminalHistoryResponse
+        {
+            Person = disclose.Contains("identity") ? MapToSummary(answer.Record) : null,
+            RuleDecision = MapToRuleDecision(answer.Decision),
+        };
+        if (disclose.Contains("charges"))
+        {
+            response.Charges.AddRange(answer.Record.Charges.Select(c => MapToCharge(c, disclose)));
+        }
         return response;
     }
 
     public override async Task<GetReleaseInfoResponse> GetReleaseInfo(GetReleaseInfoRequest request, ServerCallContext context)
     {
-        var (person, booking) = await queries.GetReleaseInfoAsync(request, context.CancellationToken);
-        var response = new GetReleaseInfoResponse { Person = MapToSummary(person), CustodyStatus = CustodyStatus.Unspecified };
+        var answer = await queries.GetReleaseInfoAsync(request, context.CancellationToken);
+        var (person, booking) = answer.Record;
+        var disclose = answer.Disclose;
+        var response = new GetReleaseInfoResponse
+        {
+            Person = disclose.Contains("identity") ? MapToSummary(person) : null,
+            CustodyStatus = CustodyStatus.Unspecified,
+            RuleDecision = MapToRuleDecision(answer.Decision),
+        };
         if (booking is not null)
         {
-            response.BookingNumber = booking.BookingNumber;
-            response.CustodyStatus = (CustodyStatus)(int)booking.Custody;
-            response.ScheduledReleaseDate = booking.ScheduledReleaseDate?.ToCalendarDate();
-            response.ReleasedAt = booking.ReleasedAt is { } released ? Timestamp.FromDateTimeOffset(released) : null;
+            response.BookingNumber = disclose.Contains("booking_number") ? booking.BookingNumber : "";
+            response.CustodyStatus = disclose.Contains("custody_status") ? (CustodyStatus)(int)booking.Custody : CustodyStatus.Unspecified;
+            response.ScheduledReleaseDate = disclose.Contains("scheduled_release_date") ? booking.ScheduledReleaseDate?.ToCalendarDate() : null;
+            response.ReleasedAt = disclose.Contains("released_at") && booking.ReleasedAt is { } released ? Timestamp.FromDateTimeOffset(released) : null;
         }
         return response;
+    }
+
+    private static RuleDecision MapToRuleDecision(PolicyDecision decision)
+    {
+        var mapped = new RuleDecision { RuleId = decision.RuleId, Reason = decision.Reason, PolicySha256 = decision.PolicySha256 };
+        mapped.Obligations.AddRange(decision.Obligations.Select(o => new Obligation { Id = o.Id, Text = o.Text }));
+        return mapped;
     }
 
     // Identifying fields only: address, phone and anything else non-public never leave the server.
@@ -43,7 +67,7 @@ public sealed class RecordsGrpcService(RecordsQueries queries) : RecordsService.
         Synthetic = person.Synthetic,
     };
 
-    private static Charge MapToCharge(Domain.Charge charge) => new()
+    private static Charge MapToCharge(Domain.Charge charge, IReadOnlySet<string> disclose) => new()
     {
         BookingNumber = charge.Booking?.BookingNumber ?? "",
         Statute = charge.Statute,
@@ -52,14 +76,14 @@ public sealed class RecordsGrpcService(RecordsQueries queries) : RecordsService.
         Level = (OffenseLevel)(int)charge.Level,
         SeriousFelony = charge.SeriousFelony,
         ViolentFelony = charge.ViolentFelony,
-        OffenseDate = charge.OffenseDate.ToCalendarDate(),
-        Disposition = charge.Disposition is { } d ? MapToDisposition(d) : null,
+        OffenseDate = disclose.Contains("dates") ? charge.OffenseDate.ToCalendarDate() : null,
+        Disposition = disclose.Contains("dispositions") && charge.Disposition is { } d ? MapToDisposition(d, disclose) : null,
     };
 
-    private static Disposition MapToDisposition(Domain.Disposition disposition) => new()
+    private static Disposition MapToDisposition(Domain.Disposition disposition, IReadOnlySet<string> disclose) => new()
     {
         Result = (DispositionResult)(int)disposition.Result,
-        DispositionDate = disposition.DispositionDate.ToCalendarDate(),
+        DispositionDate = disclose.Contains("dates") ? disposition.DispositionDate.ToCalendarDate() : null,
         ConvictedLevel = disposition.ConvictedLevel is { } level ? (OffenseLevel)(int)level : OffenseLevel.Unspecified,
         Prop47Reduced = disposition.Prop47Reduced,
         Sentence = (SentenceType)(int)disposition.Sentence,

@@ -1,41 +1,79 @@
+using RecordsExchange.Core;
+using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Records;
 using RecordsExchange.Core.Requests;
-using RecordsExchange.Core.Rules;
 using RecordsExchange.Data;
 using RecordsExchange.Server.Pipeline;
+using RecordsExchange.Server.Policy;
 
 namespace RecordsExchange.Server.Services;
 
+/// <summary>A record the policy allowed, with the decision and the fields it may disclose.</summary>
+public sealed record Answer<T>(T Record, PolicyDecision Decision, IReadOnlySet<string> Disclose);
+
 /// <summary>
-/// The agency questions as domain steps: resolve exactly one person, decide, then read only what
-/// the decision allows. The subject and the decision are recorded in the call's audit entry.
+/// The agency questions as domain steps: resolve exactly one person, read what the decision needs,
+/// decide under one snapshot of the policy, and hand back only what the decision allows. The
+/// subject and the decision are recorded in the call's audit entry.
 /// </summary>
-public sealed class RecordsQueries(RecordsReader reader, CallAudit audit)
+public sealed class RecordsQueries(RecordsReader reader, PolicyStore policies, QuotaTracker quotas, CallAudit audit, TimeProvider time)
 {
-    public async Task<Person> GetCriminalHistoryAsync(IAgencyRequest request, CancellationToken cancellationToken)
+    public async Task<Answer<Person>> GetCriminalHistoryAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
-        var personId = await ResolveAsync(request, cancellationToken);
-        Decide(FoundationRules.CriminalHistory(request.Context));
-        return await reader.ReadHistoryAsync(personId, cancellationToken);
+        var policy = policies.Current;
+        var personId = await ResolveAsync(policy, PolicyMethod.GetCriminalHistory, request, cancellationToken);
+        var person = await reader.ReadHistoryAsync(personId, cancellationToken);
+        var decision = Decide(policy, PolicyMethod.GetCriminalHistory, request, personId, person.Charges);
+        return new(person, decision, policy.Disclosure(PolicyMethod.GetCriminalHistory));
     }
 
-    public async Task<(Person Person, Booking? Booking)> GetReleaseInfoAsync(IAgencyRequest request, CancellationToken cancellationToken)
+    public async Task<Answer<(Person Person, Booking? Booking)>> GetReleaseInfoAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
-        var personId = await ResolveAsync(request, cancellationToken);
-        Decide(FoundationRules.ReleaseInfo(request.Context));
-        return await reader.ReadCustodyAsync(personId, cancellationToken);
+        var policy = policies.Current;
+        var personId = await ResolveAsync(policy, PolicyMethod.GetReleaseInfo, request, cancellationToken);
+        var custody = await reader.ReadCustodyAsync(personId, cancellationToken);
+        var decision = Decide(policy, PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
+        return new(custody, decision, policy.Disclosure(PolicyMethod.GetReleaseInfo));
     }
 
-    private async Task<long> ResolveAsync(IAgencyRequest request, CancellationToken cancellationToken)
+    private async Task<long> ResolveAsync(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, CancellationToken cancellationToken)
     {
+        audit.Entry.PolicyHash = policy.Sha256;
+        RequireContext(policy, method, request);
         var personId = await reader.ResolveAsync(request.Subject, cancellationToken);
         audit.Entry.SubjectKey = personId;
         return personId;
     }
 
-    private void Decide(Decision decision)
+    // Context fields this policy requires for this method, beyond what every request needs.
+    private static void RequireContext(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request)
     {
-        audit.Decided(decision.RuleId, decision.Reason);
-        decision.EnsurePermitted();
+        if (!policy.Methods.TryGetValue(method, out var settings) || settings.RequiredContext.Count == 0)
+        {
+            return;
+        }
+        var context = request.Context;
+        var missing = settings.RequiredContext.Where(field => string.IsNullOrWhiteSpace(field switch
+        {
+            "officer_id" => context.OfficerId,
+            "officer_name" => context.OfficerName,
+            "case_number" => context.CaseNumber,
+            "justification" => context.Justification,
+            _ => context.LegalDocumentNumber,
+        })).Select(field => new FieldViolation("context." + field, $"is required by policy {policy.Header.Id} for {method}")).ToList();
+        if (missing.Count > 0)
+        {
+            throw new RequestValidationException(missing);
+        }
+    }
+
+    private PolicyDecision Decide(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges)
+    {
+        var clientId = audit.Entry.ClientId ?? "";
+        var input = new PolicyInput(method, clientId, request.Context.PurposeCode, request.Context.LegalBasis, charges,
+            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(clientId, personId));
+        var decision = policy.Decide(input);
+        audit.Decided(decision);
+        return decision.EnsurePermitted();
     }
 }

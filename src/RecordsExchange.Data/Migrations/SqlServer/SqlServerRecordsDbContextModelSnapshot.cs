@@ -242,6 +242,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("Anomaly")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<byte[]>("CanonicalBytes")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -290,6 +294,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Obligations")
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
 
                     b.Property<string>("OfficerId")
                         .HasMaxLength(256)
@@ -518,6 +526,9 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.Property<long>("PersonId")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("ProbableCauseFound")
+                        .HasColumnType("bit");
 
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("bit");

@@ -234,6 +234,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Anomaly")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("CanonicalBytes")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -281,6 +285,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Obligations")
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OfficerId")
@@ -505,6 +513,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("SeriousFelony")

@@ -11,8 +11,8 @@ using RecordsExchange.Data;
 namespace RecordsExchange.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRecordsDbContext))]
-    [Migration("20261129014712_TokenServer")]
-    partial class TokenServer
+    [Migration("20261129033938_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -237,6 +237,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Anomaly")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("CanonicalBytes")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -284,6 +288,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Obligations")
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OfficerId")
@@ -508,6 +516,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("SeriousFelony")

@@ -1,0 +1,67 @@
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>`rx policy` against the shipped files, the test server's database and its watched policy file.</summary>
+public sealed class PolicyCliTests(ReloadServer server) : IClassFixture<ReloadServer>
+{
+    private static string Shipped(string name) => Path.Combine(AppContext.BaseDirectory, "policy", name);
+
+    [Fact]
+    public async Task Test_ShippedCaliforniaCases_AllAsExpected()
+    {
+        var result = await Rx.RunAsync("policy", "test", Shipped("california.yaml"), Shipped("cases/california.yaml"));
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Matches(@"^\d+ cases, (\d+) as expected, 0 mismatched \(california 2026\.11", result.Output);
+    }
+
+    [Fact]
+    public async Task Test_PolicyThatDisagreesWithTheCases_PrintsEachMismatchAndExits1()
+    {
+        // The stricter profile run against the California cases: many cases must now come out differently.
+        var result = await Rx.RunAsync("policy", "test", Shipped("warrant-only.yaml"), Shipped("cases/california.yaml"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("MISMATCH line ", result.Output);
+        Assert.Contains("listed wobbler misdemeanor 4 years 11 months ago: expected permit by ca.release.gc-7282-5-a, got deny by strict.default-deny", result.Output);
+    }
+
+    [Fact]
+    public async Task Check_InvalidFile_EveryProblemWithItsLineAndExit1()
+    {
+        var broken = Path.Combine(server.Directory, "broken.yaml");
+        await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Shipped("california.yaml"))).Replace("record: gc-7282-5-b", "record: gc-7282-5-c", StringComparison.Ordinal));
+
+        var result = await Rx.RunAsync("policy", "check", broken);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("broken.yaml:", result.Error);
+        Assert.Contains("rules[5].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
+        Assert.Contains("rules[7].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
+    }
+
+    [Fact]
+    public async Task Explain_OnePersonOneMethod_ListsTheRulesConsideredAndTheDecision()
+    {
+        var result = await Rx.RunAsync("policy", "explain", "--policy", server.PolicyPath, "--method", "get_release_info", "--booking-number", "TB-W-5Y1M",
+            "--legal-basis", "detainer", "--database", server.ConnectionString);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("ca.release.judicial-warrant: does not match: legal basis administrative_detainer is not one of judicial_warrant.", result.Output);
+        Assert.Contains("meets no clause", result.Output);
+        Assert.Contains("decision: DENY by ca.default-deny", result.Output);
+    }
+
+    [Fact]
+    public async Task Reload_InvalidFile_NeverReplacesTheServersFile()
+    {
+        var before = await File.ReadAllTextAsync(server.PolicyPath);
+        var broken = Path.Combine(server.Directory, "reload-broken.yaml");
+        await File.WriteAllTextAsync(broken, before.Replace("decision: deny", "decision: maybe", StringComparison.Ordinal));
+
+        var result = await Rx.RunAsync("policy", "reload", broken, "--to", server.PolicyPath);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("must be permit or deny, not 'maybe'", result.Error);
+        Assert.Equal(before, await File.ReadAllTextAsync(server.PolicyPath));
+    }
+}
