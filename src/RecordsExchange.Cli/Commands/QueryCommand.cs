@@ -52,6 +52,7 @@ internal static class QueryCommand
     private static void FormatHistory(GetCriminalHistoryResponse response, TextWriter output)
     {
         WritePerson(response.DecisionId, response.Person, output);
+        WriteDecision(response.RuleDecision, output);
         if (response.Charges.Count == 0)
         {
             output.WriteLine("  no charges on record");
@@ -69,6 +70,7 @@ internal static class QueryCommand
     private static void FormatRelease(GetReleaseInfoResponse response, TextWriter output)
     {
         WritePerson(response.DecisionId, response.Person, output);
+        WriteDecision(response.RuleDecision, output);
         output.WriteLine($"  booking:            {(response.BookingNumber.Length > 0 ? response.BookingNumber : "none")}");
         output.WriteLine($"  custody:            {Words(response.CustodyStatus)}");
         output.WriteLine($"  scheduled release:  {(response.ScheduledReleaseDate is null ? "not set" : Date(response.ScheduledReleaseDate))}");
@@ -78,10 +80,21 @@ internal static class QueryCommand
         }
     }
 
-    private static void WritePerson(ulong decisionId, PersonSummary person, TextWriter output)
+    private static void WritePerson(ulong decisionId, PersonSummary? person, TextWriter output)
     {
-        output.WriteLine($"decision {decisionId}: {person.LastName}, {person.FirstName}, born {Date(person.DateOfBirth)}, county person {person.CountyPersonNumber}"
+        // The policy may withhold identity; then only the decision is shown.
+        output.WriteLine(person is null ? $"decision {decisionId}"
+            : $"decision {decisionId}: {person.LastName}, {person.FirstName}, born {Date(person.DateOfBirth)}, county person {person.CountyPersonNumber}"
             + (person.Synthetic ? "  [SYNTHETIC DEMO RECORD]" : ""));
+    }
+
+    private static void WriteDecision(RuleDecision decision, TextWriter output)
+    {
+        output.WriteLine($"  allowed by {decision.RuleId}: {decision.Reason}");
+        foreach (var obligation in decision.Obligations)
+        {
+            output.WriteLine($"  county must: {obligation.Text}");
+        }
     }
 
     private static string Date(CalendarDate? date) =>
