@@ -14,6 +14,8 @@ public static class RxCommand
         root.Subcommands.Add(ClientsCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(NoticesCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

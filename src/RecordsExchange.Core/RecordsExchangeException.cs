@@ -44,6 +44,10 @@ public sealed class QuotaExceededException(string ruleId, string reason)
     public string RuleId { get; } = ruleId;
 }
 
+/// <summary>An ingest event id was used before for different content; the event was not applied.</summary>
+public sealed class EventConflictException(string eventId)
+    : RecordsExchangeException($"Event '{eventId}' was already applied with different content; an event id names one change only.");
+
 /// <summary>The caller's certificate chains to the county CA but belongs to no active agency client.</summary>
 public sealed class ClientNotRegisteredException(string reason)
     : RecordsExchangeException(reason);

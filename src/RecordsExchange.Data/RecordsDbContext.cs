@@ -21,6 +21,10 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<AgencyCertificate> AgencyCertificates => Set<AgencyCertificate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Core.Ledger.StoredCheckpoint> Checkpoints => Set<Core.Ledger.StoredCheckpoint>();
+    public DbSet<Core.Detainers.Detainer> Detainers => Set<Core.Detainers.Detainer>();
+    public DbSet<Core.Detainers.SubjectNotice> SubjectNotices => Set<Core.Detainers.SubjectNotice>();
+    public DbSet<Core.Detainers.OutboxNotification> OutboxNotifications => Set<Core.Detainers.OutboxNotification>();
+    public DbSet<Core.Detainers.IngestEvent> IngestEvents => Set<Core.Detainers.IngestEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

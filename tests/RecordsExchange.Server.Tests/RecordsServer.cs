@@ -24,6 +24,7 @@ public class RecordsServer : IAsyncLifetime
     public const string AgencyIdentifier = "CA0000000";
     public const string OversightId = "test-oversight";
     public const string SecondClientId = "second-agency";
+    public const string JmsId = "test-jms";
 
     private WebApplication? _app;
 
@@ -75,13 +76,30 @@ public class RecordsServer : IAsyncLifetime
         PublicAddress = new Uri($"https://localhost:{Services.GetRequiredService<BoundListeners>().PublicEndpoint!.Port}");
 
         var registry = Services.GetRequiredService<AgencyClientRegistry>();
-        const string RecordScopes = Scopes.History + " " + Scopes.Release;
+        const string RecordScopes = Scopes.History + " " + Scopes.Release + " " + Scopes.Detainers + " " + Scopes.Notifications;
         await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Registered);
         await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Expired);
         await registry.RegisterAsync(OversightId, "Test Oversight Body", "OVERSIGHT", Scopes.Oversight, Pki.Oversight);
         await registry.RegisterAsync(SecondClientId, "Second Test Agency", "CA0000002", RecordScopes, Pki.Second);
+        await registry.RegisterAsync(JmsId, "Test Jail Management System", "JMS", Scopes.Ingest, Pki.Jms);
         await SyncApplicationsAsync();
         await SeedPeopleAsync();
+    }
+
+    /// <summary>Stops the server and starts it again on the same database, certificates and policy (a new port).</summary>
+    public async Task RestartAsync()
+    {
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        lock (_connections)
+        {
+            _connections.ForEach(c => c.Dispose());
+            _connections.Clear();
+        }
+        _app = Build(Settings());
+        await _app.StartAsync();
+        Address = AgencyAddress(_app);
+        await SyncApplicationsAsync();
     }
 
     /// <summary>The agency listener's address once the server has started.</summary>

@@ -24,6 +24,7 @@ public sealed class TestPki : IDisposable
         Registered = Reload(CertificateAuthority.IssueClient(Ca, "registered agency", RecordsServer.ClientId, now.AddDays(-1), now.AddDays(10)));
         Second = Reload(CertificateAuthority.IssueClient(Ca, "second agency", RecordsServer.SecondClientId, now.AddDays(-1), now.AddDays(10)));
         Oversight = Reload(CertificateAuthority.IssueClient(Ca, "oversight body", RecordsServer.OversightId, now.AddDays(-1), now.AddDays(10)));
+        Jms = Reload(CertificateAuthority.IssueClient(Ca, "jail management system", RecordsServer.JmsId, now.AddDays(-1), now.AddDays(10)));
         Unregistered = Reload(CertificateAuthority.IssueClient(Ca, "unregistered agency", "unregistered", now.AddDays(-1), now.AddDays(10)));
         Expired = Reload(CertificateAuthority.IssueClient(Ca, "expired agency", RecordsServer.ClientId, now.AddDays(-20), now.AddDays(-1)));
         using var otherCa = CertificateAuthority.CreateCa("Some Other CA", now.AddDays(-30), now.AddDays(30));
@@ -53,6 +54,9 @@ public sealed class TestPki : IDisposable
 
     /// <summary>Registered to a second agency client with the same scopes as <see cref="Registered"/>.</summary>
     public X509Certificate2 Second { get; }
+
+    /// <summary>Registered as the jail management system, with the ingest scope only.</summary>
+    public X509Certificate2 Jms { get; }
 
     /// <summary>Registered with the oversight scope only.</summary>
     public X509Certificate2 Oversight { get; }
@@ -90,6 +94,7 @@ public sealed class TestPki : IDisposable
         Registered.Dispose();
         Oversight.Dispose();
         Second.Dispose();
+        Jms.Dispose();
         Unregistered.Dispose();
         Expired.Dispose();
         OtherCa.Dispose();

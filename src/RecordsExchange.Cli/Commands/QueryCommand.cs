@@ -13,27 +13,50 @@ internal static class QueryCommand
     public static Command Create()
     {
         var command = new Command("query", "Ask about one person as an agency client (by default the development demo agency).");
-        command.Subcommands.Add(CreateMethod("history", "Criminal history: charges and dispositions.", async (client, context, subject, ct) =>
+        command.Subcommands.Add(CreateMethod("history", "Criminal history: charges and dispositions.", [], async (client, context, subject, _, ct) =>
             await client.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = context, Subject = subject }, cancellationToken: ct), FormatHistory));
-        command.Subcommands.Add(CreateMethod("release", "Custody status and scheduled release date.", async (client, context, subject, ct) =>
+        command.Subcommands.Add(CreateMethod("release", "Custody status and scheduled release date.", [], async (client, context, subject, _, ct) =>
             await client.GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = context, Subject = subject }, cancellationToken: ct), FormatRelease));
+        command.Subcommands.Add(CreateDetainer());
+        command.Subcommands.Add(NotificationsCommand.Create());
         return command;
     }
 
-    private static Command CreateMethod<TResponse>(string name, string description,
-        Func<RecordsService.RecordsServiceClient, RequestContext, SubjectRef, CancellationToken, Task<TResponse>> call,
+    private static Command CreateDetainer()
+    {
+        var type = new Option<DetainerRequestType>("--request-type") { Description = "Notify, Hold or Transfer.", DefaultValueFactory = _ => DetainerRequestType.Notify };
+        var office = new Option<string>("--issuing-office") { Description = "The federal office that issued the request." };
+        var eventNumber = new Option<string>("--event-number") { Description = "The event number on the form." };
+        var fileNumber = new Option<string>("--file-number") { Description = "The subject's file number on the form." };
+        var basis = new Option<ProbableCauseBasis>("--probable-cause") { Description = "FinalOrderOfRemoval, PendingRemovalProceedings, BiometricMatch or Statements.", DefaultValueFactory = _ => ProbableCauseBasis.BiometricMatch };
+        var warrant = new Option<WarrantType>("--warrant-type") { Description = "None, AdministrativeArrest, AdministrativeRemoval or Judicial.", DefaultValueFactory = _ => WarrantType.AdministrativeArrest };
+        return CreateMethod("detainer", "File a detainer (notification, hold or transfer request); prints what the county will do and why.", [type, office, eventNumber, fileNumber, basis, warrant],
+            async (client, context, subject, parse, ct) => await client.FileDetainerAsync(new FileDetainerRequest
+            {
+                Context = context, Subject = subject, RequestType = parse.GetValue(type), IssuingOffice = parse.GetValue(office) ?? "",
+                EventNumber = parse.GetValue(eventNumber) ?? "", FileNumber = parse.GetValue(fileNumber) ?? "",
+                ProbableCauseBasis = parse.GetValue(basis), WarrantType = parse.GetValue(warrant),
+            }, cancellationToken: ct), FormatDetainer);
+    }
+
+    private static Command CreateMethod<TResponse>(string name, string description, Option[] extra,
+        Func<RecordsService.RecordsServiceClient, RequestContext, SubjectRef, ParseResult, CancellationToken, Task<TResponse>> call,
         Action<TResponse, TextWriter> format)
         where TResponse : IMessage
     {
         var arguments = new QueryArguments();
         var command = new Command(name, description);
         arguments.AddTo(command);
+        foreach (var option in extra)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var connection = AgencyConnectionOptions.FromFiles(arguments.ServerFrom(parse), parse.GetRequiredValue(arguments.Certificate), parse.GetRequiredValue(arguments.CountyCa));
             using (var agency = AgencyConnection.Open(connection))
             {
-                var response = await call(agency.Records, arguments.ContextFrom(parse), arguments.SubjectFrom(parse), cancellationToken);
+                var response = await call(agency.Records, arguments.ContextFrom(parse), arguments.SubjectFrom(parse), parse, cancellationToken);
                 var output = parse.InvocationConfiguration.Output;
                 if (parse.GetValue(arguments.Json))
                 {
@@ -87,6 +110,21 @@ internal static class QueryCommand
             : $"decision {decisionId}: {person.LastName}, {person.FirstName}, born {Date(person.DateOfBirth)}, county person {person.CountyPersonNumber}"
             + (person.Synthetic ? "  [SYNTHETIC DEMO RECORD]" : ""));
     }
+
+    private static void FormatDetainer(FileDetainerResponse response, TextWriter output)
+    {
+        output.WriteLine($"decision {response.DecisionId}: detainer {response.DetainerId}: the county {Words(response.CountyAction).Replace("will", "WILL", StringComparison.Ordinal)}");
+        output.WriteLine($"  decided by {response.RuleDecision.RuleId}: {response.RuleDecision.Reason}");
+        foreach (var obligation in response.RuleDecision.Obligations)
+        {
+            output.WriteLine($"  county must: {obligation.Text}");
+        }
+    }
+
+    /// <summary>One release notification as a line (also used by `rx query notifications`).</summary>
+    public static string Describe(ReleaseNotification notification) =>
+        $"notification {notification.NotificationId} (detainer {notification.DetainerId}): {notification.Person?.LastName}, {notification.Person?.FirstName}, "
+        + $"booking {notification.BookingNumber}, scheduled release {Date(notification.ScheduledReleaseDate)} (allowed by {notification.RuleDecision?.RuleId})";
 
     private static void WriteDecision(RuleDecision decision, TextWriter output)
     {

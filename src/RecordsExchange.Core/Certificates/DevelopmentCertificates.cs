@@ -14,6 +14,7 @@ public sealed record DevelopmentCertificates(string Directory)
     public const string DemoClientId = "demo-agency";
     public const string DemoAgencyIdentifier = "DEMO00000";
     public const string DemoOversightId = "demo-oversight";
+    public const string DemoJmsId = "demo-jms";
 
     public string CaCertificatePath => Path.Combine(Directory, "ca.crt");
     public string CaPfxPath => Path.Combine(Directory, "ca.pfx");
@@ -26,6 +27,8 @@ public sealed record DevelopmentCertificates(string Directory)
     public string TokenEncryptionPfxPath => Path.Combine(Directory, "token-encryption.pfx");
     public string DemoOversightPfxPath => Path.Combine(Directory, DemoOversightId + ".pfx");
     public string DemoOversightCertificatePath => Path.Combine(Directory, DemoOversightId + ".crt");
+    public string DemoJmsPfxPath => Path.Combine(Directory, DemoJmsId + ".pfx");
+    public string DemoJmsCertificatePath => Path.Combine(Directory, DemoJmsId + ".crt");
 
     /// <summary>Creates every file when the CA does not exist yet; returns true when it created them.</summary>
     public bool EnsureCreated(TimeProvider? time = null)
@@ -40,6 +43,7 @@ public sealed record DevelopmentCertificates(string Directory)
         using var server = CertificateAuthority.IssueServer(ca, ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback], now.AddMinutes(-5), now.AddYears(2));
         using var client = CertificateAuthority.IssueClient(ca, "Demo Agency (synthetic)", DemoClientId, now.AddMinutes(-5), now.AddYears(1));
         using var oversight = CertificateAuthority.IssueClient(ca, "Demo Oversight Body (synthetic)", DemoOversightId, now.AddMinutes(-5), now.AddYears(1));
+        using var jms = CertificateAuthority.IssueClient(ca, "Demo jail management system (synthetic)", DemoJmsId, now.AddMinutes(-5), now.AddYears(1));
         using var tokenSigning = CertificateAuthority.CreateTokenCertificate("RecordsExchange development token signing", X509KeyUsageFlags.DigitalSignature, now.AddMinutes(-5), now.AddYears(2));
         using var tokenEncryption = CertificateAuthority.CreateTokenCertificate("RecordsExchange development token encryption", X509KeyUsageFlags.KeyEncipherment, now.AddMinutes(-5), now.AddYears(2));
 
@@ -51,6 +55,8 @@ public sealed record DevelopmentCertificates(string Directory)
         CertificateAuthority.WritePfx(tokenSigning, TokenSigningPfxPath);
         CertificateAuthority.WritePfx(tokenEncryption, TokenEncryptionPfxPath);
         CertificateAuthority.WritePem(oversight, DemoOversightCertificatePath, keyPath: null);
+        CertificateAuthority.WritePfx(jms, DemoJmsPfxPath);
+        CertificateAuthority.WritePem(jms, DemoJmsCertificatePath, keyPath: null);
         // The CA certificate is written last: its presence marks a complete set.
         CertificateAuthority.WritePem(ca, CaCertificatePath, keyPath: null);
         return true;
@@ -59,7 +65,9 @@ public sealed record DevelopmentCertificates(string Directory)
     /// <summary>The demo clients, each with its certificate (without key, as registered) and scopes.</summary>
     public IEnumerable<(string ClientId, string DisplayName, string AgencyIdentifier, string Scopes, string CertificatePath)> DemoClients()
     {
-        yield return (DemoClientId, "Demo Agency (synthetic, development only)", DemoAgencyIdentifier, $"{Clients.Scopes.History} {Clients.Scopes.Release}", DemoClientCertificatePath);
+        yield return (DemoClientId, "Demo Agency (synthetic, development only)", DemoAgencyIdentifier,
+            $"{Clients.Scopes.History} {Clients.Scopes.Release} {Clients.Scopes.Detainers} {Clients.Scopes.Notifications}", DemoClientCertificatePath);
         yield return (DemoOversightId, "Demo Oversight Body (synthetic, development only)", "DEMO-OVERSIGHT", Clients.Scopes.Oversight, DemoOversightCertificatePath);
+        yield return (DemoJmsId, "Demo jail management system (synthetic, development only)", "DEMO-JMS", Clients.Scopes.Ingest, DemoJmsCertificatePath);
     }
 }

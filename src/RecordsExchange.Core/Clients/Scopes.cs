@@ -27,6 +27,10 @@ public static class Scopes
     {
         "/recordsexchange.v1.RecordsService/GetCriminalHistory" => History,
         "/recordsexchange.v1.RecordsService/GetReleaseInfo" => Release,
+        "/recordsexchange.v1.RecordsService/FileDetainer" => Detainers,
+        "/recordsexchange.v1.RecordsService/WatchReleaseNotifications" => Notifications,
+        "/recordsexchange.v1.RecordsService/AcknowledgeReleaseNotification" => Notifications,
+        _ when method.StartsWith("/recordsexchange.v1.IngestService/", StringComparison.Ordinal) => Ingest,
         _ when method.StartsWith("/recordsexchange.v1.OversightService/", StringComparison.Ordinal) => Oversight,
         _ => null,
     };

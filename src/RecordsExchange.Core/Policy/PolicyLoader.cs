@@ -291,14 +291,21 @@ public static class PolicyLoader
             {
                 yaml.Problem(fields["decision"], path + ".decision", $"must be permit or deny, not '{decision}'");
             }
+            var methods = yaml.Set(when, "method", wpath, PolicyNames.Parse<PolicyMethod>, Names<PolicyMethod>()) ?? [];
+            var requestTypes = yaml.Set(when, "request_type", wpath, PolicyNames.Parse<DetainerRequestType>, Names<DetainerRequestType>());
+            // The service can notify and hand over at release; it has no way to hold anyone.
+            if (decision == "permit" && methods.Contains(PolicyMethod.FileDetainer) && (requestTypes is null || requestTypes.Contains(DetainerRequestType.Hold)))
+            {
+                yaml.Problem(fields["decision"], path + ".decision", "a rule that permits file_detainer must limit request_type to notify and transfer: a hold cannot be honored");
+            }
             rules.Add(new PolicyRule
             {
                 Id = id,
-                Methods = yaml.Set(when, "method", wpath, PolicyNames.Parse<PolicyMethod>, Names<PolicyMethod>()) ?? [],
+                Methods = methods,
                 Clients = yaml.List(when, "clients", wpath)?.Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
                 Purposes = yaml.List(when, "purposes", wpath)?.Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
                 LegalBases = yaml.Set(when, "legal_basis", wpath, b => PolicyNames.LegalBases.TryGetValue(b, out var basis) ? basis : (Protos.V1.LegalBasis?)null, PolicyNames.LegalBases.Keys),
-                RequestTypes = yaml.Set(when, "request_type", wpath, PolicyNames.Parse<DetainerRequestType>, Names<DetainerRequestType>()),
+                RequestTypes = requestTypes,
                 Record = record,
                 Decision = new PolicyDecision(decision == "permit", id, yaml.Text(fields, "reason", path) ?? "", ruleObligations, sha256),
             });

@@ -7,6 +7,9 @@ public sealed class Charge
     public long PersonId { get; set; }
     public long? BookingId { get; set; }
     public Booking? Booking { get; set; }
+    /// <summary>The jail management system's id of the charge; ingest updates the charge it names.</summary>
+    public string? ExternalId { get; set; }
+
     public required string Statute { get; set; }
     public required string Description { get; set; }
     public OffenseCategory Category { get; set; }

@@ -16,5 +16,9 @@ public static class CalendarDates
         return true;
     }
 
+    /// <summary>The date of a calendar date already validated as real.</summary>
+    public static DateOnly ToDateOnly(this CalendarDate date) =>
+        TryToDateOnly(date, out var value) ? value : throw new ArgumentException($"{date} is not a real calendar date.");
+
     public static CalendarDate ToCalendarDate(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 }

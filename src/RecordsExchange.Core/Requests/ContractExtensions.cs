@@ -10,3 +10,19 @@ public sealed partial class GetReleaseInfoRequest : IAgencyRequest;
 public sealed partial class GetCriminalHistoryResponse : IDecisionResponse;
 
 public sealed partial class GetReleaseInfoResponse : IDecisionResponse;
+
+public sealed partial class FileDetainerRequest : IAgencyRequest;
+
+public sealed partial class FileDetainerResponse : IDecisionResponse;
+
+public sealed partial class AcknowledgeReleaseNotificationResponse : IDecisionResponse;
+
+public sealed partial class UpsertPersonResponse : IDecisionResponse;
+
+public sealed partial class UpsertBookingResponse : IDecisionResponse;
+
+public sealed partial class UpsertChargeResponse : IDecisionResponse;
+
+public sealed partial class SetScheduledReleaseResponse : IDecisionResponse;
+
+public sealed partial class RecordReleaseResponse : IDecisionResponse;

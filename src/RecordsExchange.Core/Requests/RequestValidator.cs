@@ -7,7 +7,7 @@ namespace RecordsExchange.Core.Requests;
 public sealed partial class RequestValidator(RequestValidationOptions options)
 {
     private const int MaxIdentifierLength = 32;
-    private const int MaxTextLength = 100;
+    internal const int MaxTextLength = 100;
 
     /// <summary>Throws <see cref="RequestValidationException"/> listing every violation, or returns when the request is valid.</summary>
     /// <param name="request">The request.</param>
@@ -16,6 +16,10 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
     {
         var violations = new List<FieldViolation>();
         ValidateContext(request.Context, purposeCodes, violations);
+        if (request is FileDetainerRequest detainer)
+        {
+            ValidateDetainer(detainer, violations);
+        }
         ValidateSubject(request.Subject, violations);
         if (violations.Count > 0)
         {
@@ -100,7 +104,44 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
         }
     }
 
-    private static void RequireText(string value, string field, int maxLength, List<FieldViolation> violations)
+    // The fields of the federal detainer forms; the warrant must agree with the legal basis claimed.
+    private static void ValidateDetainer(FileDetainerRequest request, List<FieldViolation> violations)
+    {
+        if (request.RequestType == Protos.V1.DetainerRequestType.Unspecified || !Enum.IsDefined(request.RequestType))
+        {
+            violations.Add(new("request_type", "must be NOTIFY, HOLD or TRANSFER"));
+        }
+        RequireText(request.IssuingOffice, "issuing_office", MaxTextLength, violations);
+        RequireIdentifier(request.EventNumber, "event_number", violations);
+        RequireIdentifier(request.FileNumber, "file_number", violations);
+        if (request.ProbableCauseBasis == ProbableCauseBasis.Unspecified || !Enum.IsDefined(request.ProbableCauseBasis))
+        {
+            violations.Add(new("probable_cause_basis", "is required"));
+        }
+        var judicialBasis = request.Context?.LegalBasis == LegalBasis.JudicialWarrant;
+        switch (request.WarrantType)
+        {
+            case WarrantType.Unspecified or < WarrantType.Unspecified or > WarrantType.Judicial:
+                violations.Add(new("warrant_type", "is required (WARRANT_TYPE_NONE when no warrant accompanies the request)"));
+                break;
+            case WarrantType.Judicial when !judicialBasis:
+                violations.Add(new("warrant_type", "a judicial warrant needs context.legal_basis LEGAL_BASIS_JUDICIAL_WARRANT"));
+                break;
+            case not WarrantType.Judicial when judicialBasis:
+                violations.Add(new("warrant_type", "context.legal_basis LEGAL_BASIS_JUDICIAL_WARRANT needs warrant_type WARRANT_TYPE_JUDICIAL"));
+                break;
+        }
+    }
+
+    /// <summary>The policy's request type for a detainer's (validated) request type.</summary>
+    public static Policy.DetainerRequestType RequestTypeOf(FileDetainerRequest request) => request.RequestType switch
+    {
+        Protos.V1.DetainerRequestType.Hold => Policy.DetainerRequestType.Hold,
+        Protos.V1.DetainerRequestType.Transfer => Policy.DetainerRequestType.Transfer,
+        _ => Policy.DetainerRequestType.Notify,
+    };
+
+    internal static void RequireText(string value, string field, int maxLength, List<FieldViolation> violations)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -116,7 +157,7 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
         }
     }
 
-    private static void RequireIdentifier(string value, string field, List<FieldViolation> violations)
+    internal static void RequireIdentifier(string value, string field, List<FieldViolation> violations)
     {
         if (string.IsNullOrEmpty(value))
         {

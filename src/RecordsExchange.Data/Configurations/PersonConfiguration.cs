@@ -43,6 +43,8 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
     public void Configure(EntityTypeBuilder<Charge> builder)
     {
         builder.HasKey(c => c.Id);
+        builder.Property(c => c.ExternalId).HasMaxLength(64);
+        builder.HasIndex(c => c.ExternalId).IsUnique();
         builder.Property(c => c.Statute).HasMaxLength(64);
         builder.Property(c => c.Description).HasMaxLength(200);
         builder.Property(c => c.Category).HasConversion<string>().HasMaxLength(32);

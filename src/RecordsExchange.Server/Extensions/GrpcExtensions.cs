@@ -21,7 +21,8 @@ public static class GrpcExtensions
             options.EnableDetailedErrors = false;
         })
             .AddServiceOptions<RecordsGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>())
-            .AddServiceOptions<OversightGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>());
+            .AddServiceOptions<OversightGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>())
+            .AddServiceOptions<IngestGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -31,6 +32,10 @@ public static class GrpcExtensions
         builder.Services.AddSingleton<Policy.PolicyStore>();
         builder.Services.AddSingleton<Policy.QuotaTracker>();
         builder.Services.AddScoped<OversightQueries>();
+        builder.Services.AddScoped<DetainerQueries>();
+        builder.Services.AddSingleton<ReleaseNotificationSignal>();
+        builder.Services.AddSingleton<Data.Custody.IngestWriter>();
+        builder.Services.AddSingleton<Data.Custody.DetainerStore>();
         return builder;
     }
 
@@ -39,6 +44,7 @@ public static class GrpcExtensions
     {
         app.MapGrpcService<RecordsGrpcService>();
         app.MapGrpcService<OversightGrpcService>();
+        app.MapGrpcService<IngestGrpcService>();
         if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.EnableBenchmarkEcho)
         {
             app.MapGrpcService<BenchmarkEchoService>();

@@ -21,6 +21,9 @@ public sealed class CallAudit(TimeProvider time)
     // Messages that are one value (a date, an instant): named as a whole, not by their parts.
     private static readonly HashSet<string> s_valueTypes = ["google.protobuf.Timestamp", "recordsexchange.v1.CalendarDate"];
 
+    // A detainer the policy refuses is still answered (with what the county will not do): recorded as Deny.
+    private bool _policyRefused;
+
     public AuditEntry Entry { get; } = new() { RequestId = "", Method = "", StatusCode = "" };
 
     /// <summary>Starts the entry from what the call itself says, before anything is checked.</summary>
@@ -58,6 +61,7 @@ public sealed class CallAudit(TimeProvider time)
     /// <summary>Records a policy decision: its rule and reason, the policy's hash, the obligations and any anomaly.</summary>
     public void Decided(Core.Policy.PolicyDecision decision)
     {
+        _policyRefused = !decision.Permitted;
         Decided(decision.RuleId, decision.Reason);
         Entry.PolicyHash = decision.PolicySha256;
         Entry.Obligations = decision.Obligations.Count == 0 ? null : string.Join(' ', decision.Obligations.Select(o => o.Id));
@@ -67,7 +71,7 @@ public sealed class CallAudit(TimeProvider time)
     /// <summary>Records a successful answer: its hash and the names of the fields it discloses.</summary>
     public void Answered(IMessage response)
     {
-        Entry.Decision = AuditDecision.Permit;
+        Entry.Decision = _policyRefused ? AuditDecision.Deny : AuditDecision.Permit;
         Entry.StatusCode = StatusCode.OK.ToString();
         Entry.ResponseSha256 = Convert.ToHexStringLower(SHA256.HashData(response.ToByteArray()));
         var fields = new SortedSet<string>(StringComparer.Ordinal);

@@ -46,6 +46,10 @@ internal static class CallErrors
                 audit.Failed(AuditDecision.Deny, Grpc.Core.StatusCode.ResourceExhausted, overQuota.Message);
                 return Rich(Code.ResourceExhausted, overQuota.Message, Info("QUOTA_EXCEEDED", ("rule_id", overQuota.RuleId), ("policy_sha256", audit.Entry.PolicyHash ?? "")));
 
+            case EventConflictException conflict:
+                audit.Failed(AuditDecision.Error, Grpc.Core.StatusCode.AlreadyExists, conflict.Message);
+                return Rich(Code.AlreadyExists, conflict.Message, Info("EVENT_ID_REUSED"));
+
             case ClientNotRegisteredException unregistered:
                 audit.Failed(AuditDecision.Unauthenticated, Grpc.Core.StatusCode.Unauthenticated, unregistered.Message);
                 return Rich(Code.Unauthenticated, unregistered.Message, Info("CLIENT_NOT_REGISTERED"));

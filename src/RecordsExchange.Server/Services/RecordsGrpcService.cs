@@ -9,7 +9,7 @@ using Obligation = RecordsExchange.Protos.V1.Obligation;
 namespace RecordsExchange.Server.Services;
 
 /// <summary>The agency-facing records service: map the request, ask the domain, map only what the policy lets it disclose.</summary>
-public sealed class RecordsGrpcService(RecordsQueries queries) : RecordsService.RecordsServiceBase
+public sealed class RecordsGrpcService(RecordsQueries queries, DetainerQueries detainers) : RecordsService.RecordsServiceBase
 {
     public override async Task<GetCriminalHistoryResponse> GetCriminalHistory(GetCriminalHistoryRequest request, ServerCallContext context)
     {
@@ -48,7 +48,33 @@ public sealed class RecordsGrpcService(RecordsQueries queries) : RecordsService.
         return response;
     }
 
-    private static RuleDecision MapToRuleDecision(PolicyDecision decision)
+    public override async Task<FileDetainerResponse> FileDetainer(FileDetainerRequest request, ServerCallContext context)
+    {
+        var (detainer, decision) = await detainers.FileAsync(request, context.CancellationToken);
+        return new FileDetainerResponse
+        {
+            DetainerId = (ulong)detainer.Id,
+            CountyAction = !decision.Permitted ? CountyAction.WillNotComply
+                : detainer.RequestType == Core.Policy.DetainerRequestType.Transfer ? CountyAction.WillTransfer : CountyAction.WillNotify,
+            RuleDecision = MapToRuleDecision(decision),
+        };
+    }
+
+    public override async Task WatchReleaseNotifications(WatchReleaseNotificationsRequest request, IServerStreamWriter<WatchReleaseNotificationsResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var notification in detainers.WatchAsync((long)request.AfterNotificationId, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new WatchReleaseNotificationsResponse { Notification = notification });
+        }
+    }
+
+    public override async Task<AcknowledgeReleaseNotificationResponse> AcknowledgeReleaseNotification(AcknowledgeReleaseNotificationRequest request, ServerCallContext context)
+    {
+        await detainers.AcknowledgeAsync((long)request.NotificationId, context.CancellationToken);
+        return new AcknowledgeReleaseNotificationResponse();
+    }
+
+    internal static RuleDecision MapToRuleDecision(PolicyDecision decision)
     {
         var mapped = new RuleDecision { RuleId = decision.RuleId, Reason = decision.Reason, PolicySha256 = decision.PolicySha256 };
         mapped.Obligations.AddRange(decision.Obligations.Select(o => new Obligation { Id = o.Id, Text = o.Text }));
@@ -56,7 +82,7 @@ public sealed class RecordsGrpcService(RecordsQueries queries) : RecordsService.
     }
 
     // Identifying fields only: address, phone and anything else non-public never leave the server.
-    private static PersonSummary MapToSummary(Domain.Person person) => new()
+    internal static PersonSummary MapToSummary(Domain.Person person) => new()
     {
         CountyPersonNumber = person.CountyPersonNumber,
         LastName = person.LastName,

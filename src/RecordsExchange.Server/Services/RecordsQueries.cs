@@ -16,7 +16,7 @@ public sealed record Answer<T>(T Record, PolicyDecision Decision, IReadOnlySet<s
 /// decide under one snapshot of the policy, and hand back only what the decision allows. The
 /// subject and the decision are recorded in the call's audit entry.
 /// </summary>
-public sealed class RecordsQueries(RecordsReader reader, PolicyStore policies, QuotaTracker quotas, CallAudit audit, TimeProvider time)
+public sealed class RecordsQueries(RecordsReader reader, Data.Custody.DetainerStore notices, PolicyStore policies, QuotaTracker quotas, CallAudit audit, TimeProvider time)
 {
     public async Task<Answer<Person>> GetCriminalHistoryAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
@@ -33,7 +33,18 @@ public sealed class RecordsQueries(RecordsReader reader, PolicyStore policies, Q
         var personId = await ResolveAsync(policy, PolicyMethod.GetReleaseInfo, request, cancellationToken);
         var custody = await reader.ReadCustodyAsync(personId, cancellationToken);
         var decision = Decide(policy, PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
-        return new(custody, decision, policy.Disclosure(PolicyMethod.GetReleaseInfo));
+        var disclose = policy.Disclosure(PolicyMethod.GetReleaseInfo);
+        if (custody.Booking?.ScheduledReleaseDate is { } date && disclose.Contains("scheduled_release_date"))
+        {
+            // The TRUTH Act: the person, and their attorney or designee, are told their release date was shared.
+            await notices.AddNoticeAsync(new Core.Detainers.SubjectNotice
+            {
+                PersonId = personId, Kind = Core.Detainers.NoticeKind.ReleaseDateShared, BookingNumber = custody.Booking.BookingNumber,
+                CreatedAt = time.GetUtcNow(), Agency = $"{audit.Entry.AgencyIdentifier} ({audit.Entry.ClientId})", WillComply = true,
+                Reason = decision.Reason, ReleaseDate = date,
+            }, cancellationToken);
+        }
+        return new(custody, decision, disclose);
     }
 
     private async Task<long> ResolveAsync(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, CancellationToken cancellationToken)

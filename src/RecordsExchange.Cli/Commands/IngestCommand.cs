@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Google.Rpc;
+using Grpc.Core;
+using RecordsExchange.Client;
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Core.Requests;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Cli.Commands;
+
+/// <summary>`rx ingest csv`: load a jail management system's export through the IngestService, row by row.</summary>
+internal static class IngestCommand
+{
+    private static readonly DevelopmentCertificates s_development = new("certs/dev");
+
+    public static Command Create()
+    {
+        var command = new Command("ingest", "Feed records to the server as the jail management system (a client with the ingest scope).");
+        command.Subcommands.Add(CreateCsv());
+        return command;
+    }
+
+    private static Command CreateCsv()
+    {
+        var file = new Argument<string>("FILE") { Description = "CSV with a header row; the 'record' column says what each row is (see the README)." };
+        var server = new Option<string>("--server") { Description = "Agency listener address.", DefaultValueFactory = _ => "https://localhost:5443" };
+        var certificate = new Option<string>("--cert") { Description = "The jail management system's certificate with key (PKCS#12).", DefaultValueFactory = _ => s_development.DemoJmsPfxPath };
+        var ca = new Option<string>("--ca") { Description = "County CA certificate the server must chain to.", DefaultValueFactory = _ => s_development.CaCertificatePath };
+        var csv = new Command("csv", "Send every row as one idempotent event; print each rejected row with its line and reason. Good rows are kept.") { file, server, certificate, ca };
+        csv.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var rows = CsvRows.Read(parse.GetRequiredValue(file));
+            using var agency = AgencyConnection.Open(AgencyConnectionOptions.FromFiles(new Uri(parse.GetRequiredValue(server)), parse.GetRequiredValue(certificate), parse.GetRequiredValue(ca)));
+            var ingest = new IngestService.IngestServiceClient(agency.Invoker);
+            var (applied, replayed, queued) = (0, 0, 0L);
+            var rejected = new List<string>();
+            await Progress.RunAsync("ingesting", rows.Count, async report =>
+            {
+                foreach (var row in rows)
+                {
+                    try
+                    {
+                        var (wasReplayed, notifications) = await SendAsync(ingest, row, cancellationToken);
+                        (applied, replayed, queued) = (applied + (wasReplayed ? 0 : 1), replayed + (wasReplayed ? 1 : 0), queued + notifications);
+                    }
+                    catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.AlreadyExists)
+                    {
+                        rejected.Add($"line {row.Line}: rejected: {Reason(ex)}");
+                    }
+                    catch (FormatException ex)
+                    {
+                        rejected.Add($"line {row.Line}: rejected: {ex.Message}");
+                    }
+                    report(1);
+                }
+                return 0;
+            });
+            foreach (var line in rejected)
+            {
+                await output.WriteLineAsync(line);
+            }
+            await output.WriteLineAsync($"{rows.Count} row(s): {applied} applied, {replayed} already applied (no change), {rejected.Count} rejected; {queued} release notification(s) queued.");
+            await output.WriteLineAsync(rejected.Count == 0
+                ? "All rows are in."
+                : "The applied rows are kept (each row is its own event). Fix the rejected rows and load the file again: rows already applied are replayed as no-ops.");
+            return rejected.Count == 0 ? 0 : 1;
+        }));
+        return csv;
+    }
+
+    private static string Reason(RpcException ex)
+    {
+        var violations = ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
+        return violations is { Count: > 0 }
+            ? string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"))
+            : $"{ex.StatusCode}: {ex.Status.Detail}";
+    }
+
+    private static async Task<(bool Replayed, long Queued)> SendAsync(IngestService.IngestServiceClient ingest, CsvRow row, CancellationToken cancellationToken)
+    {
+        switch (row["record"])
+        {
+            case "person":
+                return ((await ingest.UpsertPersonAsync(new UpsertPersonRequest
+                {
+                    EventId = row["event_id"], CountyPersonNumber = row["person_number"], LastName = row["last_name"], FirstName = row["first_name"],
+                    DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"],
+                }, cancellationToken: cancellationToken)).Replayed, 0);
+            case "booking":
+                return ((await ingest.UpsertBookingAsync(new UpsertBookingRequest
+                {
+                    EventId = row["event_id"], CountyPersonNumber = row["person_number"], BookingNumber = row["booking_number"], BookedAt = row.Instant("booked_at"),
+                }, cancellationToken: cancellationToken)).Replayed, 0);
+            case "charge":
+                var charge = new UpsertChargeRequest
+                {
+                    EventId = row["event_id"], ChargeId = row["charge_id"], CountyPersonNumber = row["person_number"], BookingNumber = row["booking_number"],
+                    Statute = row["statute"], Description = row["description"], OffenseCategory = row.Enum<OffenseCategory>("category"), Level = row.Enum<OffenseLevel>("level"),
+                    SeriousFelony = row.Flag("serious"), ViolentFelony = row.Flag("violent"), StatePrisonEligible = row.Flag("state_prison"),
+                    OffenseDate = row.Date("offense_date"), ProbableCauseFound = row.Flag("probable_cause"),
+                };
+                if (row["result"].Length > 0)
+                {
+                    charge.Disposition = new Disposition
+                    {
+                        Result = row.Enum<DispositionResult>("result"), DispositionDate = row.Date("disposition_date"), ConvictedLevel = row.Enum<OffenseLevel>("convicted_as"),
+                        Prop47Reduced = row.Flag("prop47"), Sentence = row.Enum<SentenceType>("sentence"),
+                    };
+                }
+                return ((await ingest.UpsertChargeAsync(charge, cancellationToken: cancellationToken)).Replayed, 0);
+            case "release_date":
+                var set = await ingest.SetScheduledReleaseAsync(new SetScheduledReleaseRequest
+                {
+                    EventId = row["event_id"], BookingNumber = row["booking_number"], ScheduledReleaseDate = row["release_date"].Length > 0 ? row.Date("release_date") : null,
+                }, cancellationToken: cancellationToken);
+                return (set.Replayed, set.NotificationsQueued);
+            case "release":
+                return ((await ingest.RecordReleaseAsync(new RecordReleaseRequest
+                {
+                    EventId = row["event_id"], BookingNumber = row["booking_number"], ReleasedAt = row.Instant("released_at"), Kind = row.Enum<ReleaseKind>("release_kind"),
+                }, cancellationToken: cancellationToken)).Replayed, 0);
+            default:
+                throw new FormatException($"record must be person, booking, charge, release_date or release, not '{row["record"]}'");
+        }
+    }
+}
+
+/// <summary>One CSV data row, by column name, with its line number in the file.</summary>
+internal sealed class CsvRow(int line, IReadOnlyDictionary<string, string> values)
+{
+    public int Line => line;
+
+    /// <summary>The column's value, or empty when the file has no such column or the cell is empty.</summary>
+    public string this[string column] => values.GetValueOrDefault(column, "");
+
+    public bool Flag(string column) => this[column] is "true" or "yes" or "1";
+
+    public CalendarDate Date(string column) =>
+        DateOnly.TryParseExact(this[column], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date.ToCalendarDate()
+            : throw new FormatException($"{column} must be a date as yyyy-mm-dd, not '{this[column]}'");
+
+    public Google.Protobuf.WellKnownTypes.Timestamp Instant(string column) =>
+        DateTimeOffset.TryParse(this[column], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at)
+            : throw new FormatException($"{column} must be a date and time such as 2026-11-29T08:00:00Z, not '{this[column]}'");
+
+    /// <summary>An enum by its short name (felony, serious_felony…), case-insensitive; empty is unspecified.</summary>
+    public T Enum<T>(string column) where T : struct, Enum
+    {
+        var text = this[column].Replace("_", "", StringComparison.Ordinal);
+        if (text.Length == 0)
+        {
+            return default;
+        }
+        var prefix = typeof(T).Name;
+        return System.Enum.GetValues<T>().FirstOrDefault(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(v.ToString(), prefix + text, StringComparison.OrdinalIgnoreCase)) is var found && !found.Equals(default(T))
+            ? found
+            : throw new FormatException($"{column} '{this[column]}' is not one of: {string.Join(", ", System.Enum.GetValues<T>().Skip(1).Select(v => v.ToString().ToLowerInvariant()))}");
+    }
+}
+
+/// <summary>Reads RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks).</summary>
+internal static class CsvRows
+{
+    public static List<CsvRow> Read(string path)
+    {
+        var records = Parse(File.ReadAllText(path, Encoding.UTF8));
+        if (records.Count == 0)
+        {
+            throw new FormatException($"{path} is empty; the first row must name the columns.");
+        }
+        var header = records[0].Fields.Select(h => h.Trim()).ToList();
+        return [.. records.Skip(1).Where(r => r.Fields.Any(f => f.Length > 0)).Select(r => new CsvRow(r.Line,
+            header.Select((name, i) => (name, value: i < r.Fields.Count ? r.Fields[i].Trim() : "")).ToDictionary(p => p.name, p => p.value)))];
+    }
+
+    private static List<(int Line, List<string> Fields)> Parse(string text)
+    {
+        var records = new List<(int, List<string>)>();
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var (line, recordLine, quoted) = (1, 1, false);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    line += c == '\n' ? 1 : 0;
+                    field.Append(c);
+                }
+                continue;
+            }
+            switch (c)
+            {
+                case '"':
+                    quoted = true;
+                    break;
+                case ',':
+                    fields.Add(field.ToString());
+                    field.Clear();
+                    break;
+                case '\r':
+                    break;
+                case '\n':
+                    fields.Add(field.ToString());
+                    field.Clear();
+                    records.Add((recordLine, fields));
+                    fields = [];
+                    recordLine = ++line;
+                    break;
+                default:
+                    field.Append(c);
+                    break;
+            }
+        }
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add((recordLine, fields));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using RecordsExchange.Protos.V1;
+using static RecordsExchange.Core.Requests.RequestValidator;
+
+namespace RecordsExchange.Core.Requests;
+
+/// <summary>Checks the jail management system's events, reporting every problem at once.</summary>
+public static partial class IngestValidator
+{
+    public static void Validate(UpsertPersonRequest request) => Throw(EventId(request.EventId), v =>
+    {
+        RequireIdentifier(request.CountyPersonNumber, "county_person_number", v);
+        RequireText(request.LastName, "last_name", MaxTextLength, v);
+        RequireText(request.FirstName, "first_name", MaxTextLength, v);
+        RequireDate(request.DateOfBirth, "date_of_birth", v);
+        OptionalIdentifier(request.FbiNumber, "fbi_number", v);
+        OptionalIdentifier(request.StateId, "state_id", v);
+    });
+
+    public static void Validate(UpsertBookingRequest request) => Throw(EventId(request.EventId), v =>
+    {
+        RequireIdentifier(request.CountyPersonNumber, "county_person_number", v);
+        RequireIdentifier(request.BookingNumber, "booking_number", v);
+        if (request.BookedAt is null)
+        {
+            v.Add(new("booked_at", "is required"));
+        }
+    });
+
+    public static void Validate(UpsertChargeRequest request) => Throw(EventId(request.EventId), v =>
+    {
+        RequireIdentifier(request.ChargeId, "charge_id", v);
+        RequireIdentifier(request.CountyPersonNumber, "county_person_number", v);
+        OptionalIdentifier(request.BookingNumber, "booking_number", v);
+        RequireText(request.Statute, "statute", 64, v);
+        RequireText(request.Description, "description", 200, v);
+        Known(request.OffenseCategory, "offense_category", v);
+        Known(request.Level, "level", v);
+        RequireDate(request.OffenseDate, "offense_date", v);
+        if (request.Disposition is { } disposition)
+        {
+            Known(disposition.Result, "disposition.result", v);
+            RequireDate(disposition.DispositionDate, "disposition.disposition_date", v);
+            Known(disposition.Sentence, "disposition.sentence", v);
+            if (disposition.Result == DispositionResult.Convicted && disposition.ConvictedLevel is not (OffenseLevel.Felony or OffenseLevel.Misdemeanor))
+            {
+                v.Add(new("disposition.convicted_level", "a conviction is entered as OFFENSE_LEVEL_FELONY or OFFENSE_LEVEL_MISDEMEANOR"));
+            }
+        }
+    });
+
+    public static void Validate(SetScheduledReleaseRequest request) => Throw(EventId(request.EventId), v =>
+    {
+        RequireIdentifier(request.BookingNumber, "booking_number", v);
+        if (request.ScheduledReleaseDate is not null)
+        {
+            RequireDate(request.ScheduledReleaseDate, "scheduled_release_date", v);
+        }
+    });
+
+    public static void Validate(RecordReleaseRequest request) => Throw(EventId(request.EventId), v =>
+    {
+        RequireIdentifier(request.BookingNumber, "booking_number", v);
+        if (request.ReleasedAt is null)
+        {
+            v.Add(new("released_at", "is required"));
+        }
+        Known(request.Kind, "kind", v);
+    });
+
+    private static List<FieldViolation> EventId(string eventId)
+    {
+        var violations = new List<FieldViolation>();
+        if (!EventIdPattern().IsMatch(eventId))
+        {
+            violations.Add(new("event_id", "must be 1 to 64 letters, digits, hyphens, dots or colons, unique per event"));
+        }
+        return violations;
+    }
+
+    private static void Throw(List<FieldViolation> violations, Action<List<FieldViolation>> more)
+    {
+        more(violations);
+        if (violations.Count > 0)
+        {
+            throw new RequestValidationException(violations);
+        }
+    }
+
+    private static void OptionalIdentifier(string value, string field, List<FieldViolation> violations)
+    {
+        if (value.Length > 0)
+        {
+            RequireIdentifier(value, field, violations);
+        }
+    }
+
+    private static void RequireDate(CalendarDate? date, string field, List<FieldViolation> violations)
+    {
+        if (date is null || !CalendarDates.TryToDateOnly(date, out _))
+        {
+            violations.Add(new(field, "must be a real calendar date"));
+        }
+    }
+
+    private static void Known<T>(T value, string field, List<FieldViolation> violations) where T : struct, Enum
+    {
+        if (Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0 || !Enum.IsDefined(value))
+        {
+            violations.Add(new(field, "is required and must be a known value"));
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9.:-]{1,64}$")]
+    private static partial Regex EventIdPattern();
+}

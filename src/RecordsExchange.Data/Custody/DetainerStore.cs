@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using RecordsExchange.Core.Detainers;
+using RecordsExchange.Core.Records;
+
+namespace RecordsExchange.Data.Custody;
+
+/// <summary>Detainers, the notices they create, and the release-notification outbox.</summary>
+public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, TimeProvider time)
+{
+    /// <summary>Records a detainer and the notice that gives the person a copy of it, in one transaction.</summary>
+    public async Task<(long DetainerId, long NoticeId)> FileAsync(Detainer detainer, SubjectNotice notice, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Detainers.Add(detainer);
+        await db.SaveChangesAsync(cancellationToken);
+        notice.DetainerId = detainer.Id;
+        db.SubjectNotices.Add(notice);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (detainer.Id, notice.Id);
+    }
+
+    public async Task<long> AddNoticeAsync(SubjectNotice notice, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        db.SubjectNotices.Add(notice);
+        await db.SaveChangesAsync(cancellationToken);
+        return notice.Id;
+    }
+
+    /// <summary>The client's queued notifications after the cursor, oldest first, with the detainer and the person (and charges) each is about.</summary>
+    public async Task<List<(OutboxNotification Notification, Detainer Detainer, Person Person)>> QueuedAsync(string clientId, long afterId, int take, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var rows = await db.OutboxNotifications.AsNoTracking()
+            .Where(n => n.ClientId == clientId && n.State == NotificationState.Queued && n.Id > afterId)
+            .OrderBy(n => n.Id).Take(take).ToListAsync(cancellationToken);
+        var detainerIds = rows.Select(r => r.DetainerId).Distinct().ToList();
+        var personIds = rows.Select(r => r.PersonId).Distinct().ToList();
+        var detainers = await db.Detainers.AsNoTracking().Where(d => detainerIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var people = await db.People.AsNoTracking().Include(p => p.Charges).Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        return [.. rows.Select(r => (r, detainers[r.DetainerId], people[r.PersonId]))];
+    }
+
+    /// <summary>Marks a queued notification as withheld (the policy refused it at delivery); false if it was no longer queued.</summary>
+    public Task<bool> WithholdAsync(long id, CancellationToken cancellationToken) => TransitionAsync(id, null, NotificationState.Withheld, cancellationToken);
+
+    /// <summary>The agency has the notification; it is not delivered again. False if the client has no such queued notification.</summary>
+    public Task<bool> AcknowledgeAsync(string clientId, long id, CancellationToken cancellationToken) => TransitionAsync(id, clientId, NotificationState.Acknowledged, cancellationToken);
+
+    private async Task<bool> TransitionAsync(long id, string? clientId, NotificationState state, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var notification = await db.OutboxNotifications.SingleOrDefaultAsync(n => n.Id == id && n.State == NotificationState.Queued && (clientId == null || n.ClientId == clientId), cancellationToken);
+        if (notification is null)
+        {
+            return false;
+        }
+        notification.State = state;
+        notification.AcknowledgedAt = state == NotificationState.Acknowledged ? time.GetUtcNow() : null;
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Notices, pending (not yet served) only if asked, newest last.</summary>
+    public async Task<List<SubjectNotice>> NoticesAsync(bool pendingOnly, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.SubjectNotices.AsNoTracking().Where(n => !pendingOnly || n.ServedAt == null).OrderBy(n => n.Id).ToListAsync(cancellationToken);
+    }
+
+    public async Task<(SubjectNotice Notice, Person Person)> NoticeAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var notice = await db.SubjectNotices.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id, cancellationToken)
+            ?? throw new ArgumentException($"There is no notice {id}.");
+        return (notice, await db.People.AsNoTracking().SingleAsync(p => p.Id == notice.PersonId, cancellationToken));
+    }
+
+    /// <summary>Records who served a notice and when; a notice is served once.</summary>
+    public async Task ServeAsync(long id, string servedBy, DateTimeOffset servedAt, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var notice = await db.SubjectNotices.SingleOrDefaultAsync(n => n.Id == id, cancellationToken) ?? throw new ArgumentException($"There is no notice {id}.");
+        if (notice.ServedAt is { } already)
+        {
+            throw new ArgumentException($"Notice {id} was already served by {notice.ServedBy} at {already:O}.");
+        }
+        (notice.ServedAt, notice.ServedBy) = (servedAt, servedBy);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,154 @@
+using Microsoft.EntityFrameworkCore;
+using RecordsExchange.Core;
+using RecordsExchange.Core.Detainers;
+using RecordsExchange.Core.Policy;
+using RecordsExchange.Core.Records;
+
+namespace RecordsExchange.Data.Custody;
+
+/// <summary>What an ingest event did.</summary>
+public sealed record IngestResult(bool Replayed, long? PersonId, int NotificationsQueued, string Summary);
+
+/// <summary>
+/// Applies the jail management system's events, each in one transaction with its event id, so a
+/// replayed event changes nothing and an event is never half applied. A release-date change queues
+/// release notifications (and the mirror notices to the person) in the same transaction: the outbox.
+/// </summary>
+public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, TimeProvider time)
+{
+    /// <summary>Decides whether the release date may be shared for a detainer, at this moment.</summary>
+    public delegate PolicyDecision ReleaseDecision(Detainer detainer, Person person);
+
+    public Task<IngestResult> UpsertPersonAsync(string eventId, string sha256, Person incoming, CancellationToken cancellationToken) =>
+        ApplyAsync(eventId, "UpsertPerson", sha256, async db =>
+        {
+            var person = await db.People.SingleOrDefaultAsync(p => p.CountyPersonNumber == incoming.CountyPersonNumber, cancellationToken);
+            var created = person is null;
+            person ??= db.People.Add(new Person { CountyPersonNumber = incoming.CountyPersonNumber, LastName = "", FirstName = "" }).Entity;
+            (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId) =
+                (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId);
+            person.UpdateNameKeys();
+            await db.SaveChangesAsync(cancellationToken);
+            return (person.Id, 0, $"{(created ? "Created" : "Updated")} person {person.CountyPersonNumber}.");
+        }, cancellationToken);
+
+    public Task<IngestResult> UpsertBookingAsync(string eventId, string sha256, string personNumber, string bookingNumber, DateTimeOffset bookedAt, CancellationToken cancellationToken) =>
+        ApplyAsync(eventId, "UpsertBooking", sha256, async db =>
+        {
+            var person = await PersonAsync(db, personNumber, cancellationToken);
+            var booking = await db.Bookings.SingleOrDefaultAsync(b => b.BookingNumber == bookingNumber, cancellationToken);
+            if (booking is not null && booking.PersonId != person.Id)
+            {
+                throw new RequestValidationException([new("booking_number", $"booking {bookingNumber} belongs to another person")]);
+            }
+            var created = booking is null;
+            booking ??= db.Bookings.Add(new Booking { BookingNumber = bookingNumber, PersonId = person.Id, Custody = CustodyState.InCustody }).Entity;
+            booking.BookedAt = bookedAt;
+            await db.SaveChangesAsync(cancellationToken);
+            return (person.Id, 0, $"{(created ? "Created" : "Updated")} booking {bookingNumber}.");
+        }, cancellationToken);
+
+    public Task<IngestResult> UpsertChargeAsync(string eventId, string sha256, string personNumber, string? bookingNumber, Charge incoming, CancellationToken cancellationToken) =>
+        ApplyAsync(eventId, "UpsertCharge", sha256, async db =>
+        {
+            var person = await PersonAsync(db, personNumber, cancellationToken);
+            long? bookingId = bookingNumber is null ? null : (await BookingAsync(db, bookingNumber, cancellationToken)).Id;
+            var charge = await db.Charges.SingleOrDefaultAsync(c => c.ExternalId == incoming.ExternalId, cancellationToken);
+            if (charge is not null && charge.PersonId != person.Id)
+            {
+                throw new RequestValidationException([new("charge_id", $"charge {incoming.ExternalId} belongs to another person")]);
+            }
+            var created = charge is null;
+            charge ??= db.Charges.Add(new Charge { ExternalId = incoming.ExternalId, PersonId = person.Id, Statute = "", Description = "" }).Entity;
+            (charge.BookingId, charge.Statute, charge.Description, charge.Category, charge.Level) = (bookingId, incoming.Statute, incoming.Description, incoming.Category, incoming.Level);
+            (charge.SeriousFelony, charge.ViolentFelony, charge.StatePrisonEligible) = (incoming.SeriousFelony, incoming.ViolentFelony, incoming.StatePrisonEligible);
+            (charge.OffenseDate, charge.ProbableCauseFound, charge.Disposition) = (incoming.OffenseDate, incoming.ProbableCauseFound, incoming.Disposition);
+            await db.SaveChangesAsync(cancellationToken);
+            return (person.Id, 0, $"{(created ? "Created" : "Updated")} charge {incoming.ExternalId} ({incoming.Statute}).");
+        }, cancellationToken);
+
+    /// <summary>
+    /// Sets, changes or clears a release date. For each honored notification or transfer request about
+    /// the person, the policy decides now; when it permits, a notification and the person's notice are
+    /// queued. Any notification still waiting with an older date is superseded, so only the current date goes out.
+    /// </summary>
+    public Task<IngestResult> SetScheduledReleaseAsync(string eventId, string sha256, string bookingNumber, DateOnly? date, ReleaseDecision decide, CancellationToken cancellationToken) =>
+        ApplyAsync(eventId, "SetScheduledRelease", sha256, async db =>
+        {
+            var booking = await BookingAsync(db, bookingNumber, cancellationToken);
+            booking.ScheduledReleaseDate = date;
+            var person = await db.People.AsNoTracking().Include(p => p.Charges).SingleAsync(p => p.Id == booking.PersonId, cancellationToken);
+            var detainers = await db.Detainers
+                .Where(d => d.PersonId == person.Id && d.Honored && (d.RequestType == DetainerRequestType.Notify || d.RequestType == DetainerRequestType.Transfer))
+                .ToListAsync(cancellationToken);
+            var detainerIds = detainers.Select(d => d.Id).ToList();
+            foreach (var waiting in await db.OutboxNotifications.Where(n => detainerIds.Contains(n.DetainerId) && n.State == NotificationState.Queued).ToListAsync(cancellationToken))
+            {
+                waiting.State = NotificationState.Superseded;
+            }
+            var now = time.GetUtcNow();
+            var queued = new List<string>();
+            var withheld = new List<string>();
+            foreach (var detainer in date is null ? [] : detainers)
+            {
+                var decision = decide(detainer, person);
+                if (!decision.Permitted)
+                {
+                    withheld.Add($"detainer {detainer.Id} ({decision.RuleId})");
+                    continue;
+                }
+                var notification = db.OutboxNotifications.Add(new OutboxNotification
+                {
+                    DetainerId = detainer.Id, ClientId = detainer.ClientId, PersonId = person.Id, BookingNumber = bookingNumber,
+                    ScheduledReleaseDate = date!.Value, QueuedAt = now, RuleId = decision.RuleId, PolicyHash = decision.PolicySha256, IngestEventId = eventId,
+                }).Entity;
+                await db.SaveChangesAsync(cancellationToken);
+                db.SubjectNotices.Add(new SubjectNotice
+                {
+                    PersonId = person.Id, Kind = NoticeKind.ReleaseDateShared, DetainerId = detainer.Id, NotificationId = notification.Id, BookingNumber = bookingNumber,
+                    CreatedAt = now, Agency = detainer.AgencyIdentifier + " (" + detainer.IssuingOffice + ")", RequestType = detainer.RequestType,
+                    WillComply = true, Reason = decision.Reason, ReleaseDate = date,
+                });
+                queued.Add($"notification {notification.Id} for detainer {detainer.Id} ({decision.RuleId})");
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            var summary = $"{(date is { } d ? $"Set the scheduled release of {bookingNumber} to {d:yyyy-MM-dd}" : $"Cleared the scheduled release of {bookingNumber}")}."
+                + (queued.Count > 0 ? $" Queued {string.Join(", ", queued)}." : "")
+                + (withheld.Count > 0 ? $" Policy withheld the date from {string.Join(", ", withheld)}." : "");
+            return (person.Id, queued.Count, summary);
+        }, cancellationToken);
+
+    public Task<IngestResult> RecordReleaseAsync(string eventId, string sha256, string bookingNumber, DateTimeOffset releasedAt, CustodyState state, CancellationToken cancellationToken) =>
+        ApplyAsync(eventId, "RecordRelease", sha256, async db =>
+        {
+            var booking = await BookingAsync(db, bookingNumber, cancellationToken);
+            (booking.Custody, booking.ReleasedAt) = (state, releasedAt);
+            await db.SaveChangesAsync(cancellationToken);
+            return (booking.PersonId, 0, $"Recorded {bookingNumber} as {state.ToString().ToLowerInvariant()} at {releasedAt:O}.");
+        }, cancellationToken);
+
+    private async Task<IngestResult> ApplyAsync(string eventId, string method, string sha256, Func<RecordsDbContext, Task<(long? PersonId, int Queued, string Summary)>> apply, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.IngestEvents.AsNoTracking().SingleOrDefaultAsync(e => e.EventId == eventId, cancellationToken) is { } seen)
+        {
+            return seen.Method == method && seen.RequestSha256 == sha256
+                ? new IngestResult(true, null, 0, $"Event {eventId} was already applied on {seen.AppliedAt:O}; nothing changed.")
+                : throw new EventConflictException(eventId);
+        }
+        var (personId, queued, summary) = await apply(db);
+        db.IngestEvents.Add(new IngestEvent { EventId = eventId, Method = method, RequestSha256 = sha256, AppliedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new IngestResult(false, personId, queued, summary);
+    }
+
+    private static async Task<Person> PersonAsync(RecordsDbContext db, string personNumber, CancellationToken cancellationToken) =>
+        await db.People.SingleOrDefaultAsync(p => p.CountyPersonNumber == personNumber, cancellationToken)
+        ?? throw new NotFoundException($"No person with county person number {personNumber}; send UpsertPerson first.");
+
+    private static async Task<Booking> BookingAsync(RecordsDbContext db, string bookingNumber, CancellationToken cancellationToken) =>
+        await db.Bookings.SingleOrDefaultAsync(b => b.BookingNumber == bookingNumber, cancellationToken)
+        ?? throw new NotFoundException($"No booking {bookingNumber}; send UpsertBooking first.");
+}

@@ -1,0 +1,160 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace RecordsExchange.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class Detainers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ExternalId",
+                table: "Charges",
+                type: "nvarchar(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "Detainers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ClientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    AgencyIdentifier = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    PersonId = table.Column<long>(type: "bigint", nullable: false),
+                    BookingNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    RequestType = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    IssuingOffice = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    EventNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    FileNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ProbableCauseBasis = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    WarrantType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    LegalBasis = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    LegalDocumentNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    PurposeCode = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Honored = table.Column<bool>(type: "bit", nullable: false),
+                    RuleId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    PolicyHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Detainers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IngestEvents",
+                columns: table => new
+                {
+                    EventId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Method = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    RequestSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    AppliedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IngestEvents", x => x.EventId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboxNotifications",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    DetainerId = table.Column<long>(type: "bigint", nullable: false),
+                    ClientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    PersonId = table.Column<long>(type: "bigint", nullable: false),
+                    BookingNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ScheduledReleaseDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    QueuedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RuleId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    PolicyHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    State = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    IngestEventId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxNotifications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SubjectNotices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PersonId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    DetainerId = table.Column<long>(type: "bigint", nullable: true),
+                    NotificationId = table.Column<long>(type: "bigint", nullable: true),
+                    BookingNumber = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Agency = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    RequestType = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    WillComply = table.Column<bool>(type: "bit", nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    ReleaseDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    ServedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ServedBy = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SubjectNotices", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Charges_ExternalId",
+                table: "Charges",
+                column: "ExternalId",
+                unique: true,
+                filter: "[ExternalId] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Detainers_PersonId",
+                table: "Detainers",
+                column: "PersonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxNotifications_ClientId_State_Id",
+                table: "OutboxNotifications",
+                columns: new[] { "ClientId", "State", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectNotices_ServedAt",
+                table: "SubjectNotices",
+                column: "ServedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Detainers");
+
+            migrationBuilder.DropTable(
+                name: "IngestEvents");
+
+            migrationBuilder.DropTable(
+                name: "OutboxNotifications");
+
+            migrationBuilder.DropTable(
+                name: "SubjectNotices");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Charges_ExternalId",
+                table: "Charges");
+
+            migrationBuilder.DropColumn(
+                name: "ExternalId",
+                table: "Charges");
+        }
+    }
+}

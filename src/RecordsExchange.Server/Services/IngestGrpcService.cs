@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Grpc.Core;
+using RecordsExchange.Core.Policy;
+using RecordsExchange.Core.Requests;
+using RecordsExchange.Data.Custody;
+using RecordsExchange.Protos.V1;
+using RecordsExchange.Server.Pipeline;
+using RecordsExchange.Server.Policy;
+using Domain = RecordsExchange.Core.Records;
+
+namespace RecordsExchange.Server.Services;
+
+/// <summary>The jail management system's feed: validate, map the event, apply it once, record what it did.</summary>
+public sealed class IngestGrpcService(IngestWriter writer, PolicyStore policies, CallAudit audit, ReleaseNotificationSignal signal, TimeProvider time) : IngestService.IngestServiceBase
+{
+    public override async Task<UpsertPersonResponse> UpsertPerson(UpsertPersonRequest request, ServerCallContext context)
+    {
+        Begin(request.EventId);
+        IngestValidator.Validate(request);
+        var result = await writer.UpsertPersonAsync(request.EventId, Sha256(request), new Domain.Person
+        {
+            CountyPersonNumber = request.CountyPersonNumber, LastName = request.LastName, FirstName = request.FirstName,
+            DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId),
+        }, context.CancellationToken);
+        return new UpsertPersonResponse { Replayed = Record(result) };
+    }
+
+    public override async Task<UpsertBookingResponse> UpsertBooking(UpsertBookingRequest request, ServerCallContext context)
+    {
+        Begin(request.EventId);
+        IngestValidator.Validate(request);
+        var result = await writer.UpsertBookingAsync(request.EventId, Sha256(request), request.CountyPersonNumber, request.BookingNumber,
+            request.BookedAt.ToDateTimeOffset(), context.CancellationToken);
+        return new UpsertBookingResponse { Replayed = Record(result) };
+    }
+
+    public override async Task<UpsertChargeResponse> UpsertCharge(UpsertChargeRequest request, ServerCallContext context)
+    {
+        Begin(request.EventId);
+        IngestValidator.Validate(request);
+        var result = await writer.UpsertChargeAsync(request.EventId, Sha256(request), request.CountyPersonNumber, NullIfEmpty(request.BookingNumber), MapToCharge(request), context.CancellationToken);
+        return new UpsertChargeResponse { Replayed = Record(result) };
+    }
+
+    public override async Task<SetScheduledReleaseResponse> SetScheduledRelease(SetScheduledReleaseRequest request, ServerCallContext context)
+    {
+        Begin(request.EventId);
+        IngestValidator.Validate(request);
+        var policy = policies.Current;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        // Decided under the policy in force now, for the agency the detainer came from, as the detainer asked.
+        var result = await writer.SetScheduledReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ScheduledReleaseDate?.ToDateOnly(),
+            (detainer, person) => policy.Decide(new PolicyInput(PolicyMethod.ReleaseNotification, detainer.ClientId, detainer.PurposeCode,
+                Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, today)),
+            context.CancellationToken);
+        audit.Entry.PolicyHash = policy.Sha256;
+        if (result.NotificationsQueued > 0)
+        {
+            signal.Pulse();
+        }
+        return new SetScheduledReleaseResponse { Replayed = Record(result), NotificationsQueued = (uint)result.NotificationsQueued };
+    }
+
+    public override async Task<RecordReleaseResponse> RecordRelease(RecordReleaseRequest request, ServerCallContext context)
+    {
+        Begin(request.EventId);
+        IngestValidator.Validate(request);
+        var result = await writer.RecordReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ReleasedAt.ToDateTimeOffset(),
+            request.Kind == ReleaseKind.Transferred ? Domain.CustodyState.Transferred : Domain.CustodyState.Released, context.CancellationToken);
+        return new RecordReleaseResponse { Replayed = Record(result) };
+    }
+
+    // The event is named in the ledger before anything is checked, so a refused event is found by its id too.
+    private void Begin(string eventId) => audit.Entry.SubjectIdentifier = "event:" + eventId;
+
+    private bool Record(IngestResult result)
+    {
+        audit.Entry.SubjectKey = result.PersonId;
+        audit.Decided(result.Replayed ? "ingest.replayed" : "ingest.applied", result.Summary);
+        return result.Replayed;
+    }
+
+    // The event's content, to tell a replay (same id, same content) from an id reused for something else.
+    private static string Sha256(IMessage request) => Convert.ToHexStringLower(SHA256.HashData(request.ToByteArray()));
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static Domain.Charge MapToCharge(UpsertChargeRequest request) => new()
+    {
+        ExternalId = request.ChargeId,
+        Statute = request.Statute,
+        Description = request.Description,
+        Category = (Domain.OffenseCategory)(int)request.OffenseCategory,
+        Level = (Domain.OffenseLevel)(int)request.Level,
+        SeriousFelony = request.SeriousFelony,
+        ViolentFelony = request.ViolentFelony,
+        StatePrisonEligible = request.StatePrisonEligible,
+        OffenseDate = request.OffenseDate.ToDateOnly(),
+        ProbableCauseFound = request.ProbableCauseFound,
+        Disposition = request.Disposition is { } d ? new Domain.Disposition
+        {
+            Result = (Domain.DispositionResult)(int)d.Result,
+            DispositionDate = d.DispositionDate.ToDateOnly(),
+            ConvictedLevel = d.ConvictedLevel == OffenseLevel.Unspecified ? null : (Domain.OffenseLevel)(int)d.ConvictedLevel,
+            Prop47Reduced = d.Prop47Reduced,
+            Sentence = (Domain.SentenceType)(int)d.Sentence,
+        } : null,
+    };
+}
