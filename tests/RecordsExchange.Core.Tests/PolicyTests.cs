@@ -178,3 +178,28 @@ public sealed class PolicyTests
         Assert.Contains("7283.1(b)", decision.Obligations[0].Text);
     }
 }
+
+public sealed class PolicyRuleLimitsTests
+{
+    [Fact]
+    public void Load_RuleThatWouldPermitAHold_Refused()
+    {
+        var text = """
+            policy: p
+            version: "1"
+            title: t
+            purpose_codes: [C]
+            methods: {}
+            rules:
+              - id: any-detainer
+                when: { method: file_detainer }
+                decision: permit
+                reason: r
+            default: { id: d, reason: r }
+            """;
+
+        var error = Assert.Throws<YamlFileException>(() => PolicyLoader.Load(System.Text.Encoding.UTF8.GetBytes(text), "hold.yaml"));
+
+        Assert.Contains(error.Problems, p => p.Line == 9 && p.Message.Contains("a hold cannot be honored", StringComparison.Ordinal));
+    }
+}

@@ -5,7 +5,6 @@ using Google.Rpc;
 using Grpc.Core;
 using RecordsExchange.Client;
 using RecordsExchange.Core.Certificates;
-using RecordsExchange.Core.Requests;
 using RecordsExchange.Protos.V1;
 
 namespace RecordsExchange.Cli.Commands;
@@ -87,7 +86,7 @@ internal static class IngestCommand
                 return ((await ingest.UpsertPersonAsync(new UpsertPersonRequest
                 {
                     EventId = row["event_id"], CountyPersonNumber = row["person_number"], LastName = row["last_name"], FirstName = row["first_name"],
-                    DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"],
+                    DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"], Synthetic = row.Flag("synthetic"),
                 }, cancellationToken: cancellationToken)).Replayed, 0);
             case "booking":
                 return ((await ingest.UpsertBookingAsync(new UpsertBookingRequest
@@ -114,7 +113,7 @@ internal static class IngestCommand
             case "release_date":
                 var set = await ingest.SetScheduledReleaseAsync(new SetScheduledReleaseRequest
                 {
-                    EventId = row["event_id"], BookingNumber = row["booking_number"], ScheduledReleaseDate = row["release_date"].Length > 0 ? row.Date("release_date") : null,
+                    EventId = row["event_id"], BookingNumber = row["booking_number"], ScheduledReleaseDate = row.Date("release_date"),
                 }, cancellationToken: cancellationToken);
                 return (set.Replayed, set.NotificationsQueued);
             case "release":
@@ -138,10 +137,18 @@ internal sealed class CsvRow(int line, IReadOnlyDictionary<string, string> value
 
     public bool Flag(string column) => this[column] is "true" or "yes" or "1";
 
-    public CalendarDate Date(string column) =>
-        DateOnly.TryParseExact(this[column], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date.ToCalendarDate()
-            : throw new FormatException($"{column} must be a date as yyyy-mm-dd, not '{this[column]}'");
+    /// <summary>
+    /// A yyyy-mm-dd date as written, even an impossible one (2027-02-30): the server judges it, together
+    /// with every other field of the row, so one rejection lists all of the row's problems.
+    /// </summary>
+    public CalendarDate? Date(string column)
+    {
+        var parts = this[column].Split('-');
+        return this[column].Length == 0 ? null
+            : parts.Length == 3 && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit))
+                ? new CalendarDate { Year = int.Parse(parts[0], CultureInfo.InvariantCulture), Month = int.Parse(parts[1], CultureInfo.InvariantCulture), Day = int.Parse(parts[2], CultureInfo.InvariantCulture) }
+                : throw new FormatException($"{column} must be a date as yyyy-mm-dd, not '{this[column]}'");
+    }
 
     public Google.Protobuf.WellKnownTypes.Timestamp Instant(string column) =>
         DateTimeOffset.TryParse(this[column], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

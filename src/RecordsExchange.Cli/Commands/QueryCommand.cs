@@ -113,7 +113,13 @@ internal static class QueryCommand
 
     private static void FormatDetainer(FileDetainerResponse response, TextWriter output)
     {
-        output.WriteLine($"decision {response.DecisionId}: detainer {response.DetainerId}: the county {Words(response.CountyAction).Replace("will", "WILL", StringComparison.Ordinal)}");
+        var action = response.CountyAction switch
+        {
+            CountyAction.WillNotify => "WILL notify the agency of the release date",
+            CountyAction.WillTransfer => "WILL transfer the person to the agency at release",
+            _ => "will NOT comply",
+        };
+        output.WriteLine($"decision {response.DecisionId}: detainer {response.DetainerId}: the county {action}");
         output.WriteLine($"  decided by {response.RuleDecision.RuleId}: {response.RuleDecision.Reason}");
         foreach (var obligation in response.RuleDecision.Obligations)
         {

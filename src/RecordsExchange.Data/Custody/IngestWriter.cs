@@ -25,8 +25,8 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             var person = await db.People.SingleOrDefaultAsync(p => p.CountyPersonNumber == incoming.CountyPersonNumber, cancellationToken);
             var created = person is null;
             person ??= db.People.Add(new Person { CountyPersonNumber = incoming.CountyPersonNumber, LastName = "", FirstName = "" }).Entity;
-            (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId) =
-                (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId);
+            (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId, person.Synthetic) =
+                (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId, incoming.Synthetic);
             person.UpdateNameKeys();
             await db.SaveChangesAsync(cancellationToken);
             return (person.Id, 0, $"{(created ? "Created" : "Updated")} person {person.CountyPersonNumber}.");

@@ -21,7 +21,7 @@ public sealed class IngestGrpcService(IngestWriter writer, PolicyStore policies,
         var result = await writer.UpsertPersonAsync(request.EventId, Sha256(request), new Domain.Person
         {
             CountyPersonNumber = request.CountyPersonNumber, LastName = request.LastName, FirstName = request.FirstName,
-            DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId),
+            DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId), Synthetic = request.Synthetic,
         }, context.CancellationToken);
         return new UpsertPersonResponse { Replayed = Record(result) };
     }

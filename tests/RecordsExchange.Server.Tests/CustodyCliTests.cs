@@ -1,0 +1,72 @@
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>`rx ingest csv` and `rx notices` against a real server and its database.</summary>
+public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<DetainerServer>
+{
+    private readonly DetainerFlow _flow = new(server);
+
+    private string JmsArguments()
+    {
+        var pfx = Path.Combine(server.Directory, "cli-jms.pfx");
+        if (!File.Exists(pfx))
+        {
+            CertificateAuthority.WritePfx(server.Pki.Jms, pfx);
+        }
+        return pfx;
+    }
+
+    [Fact]
+    public async Task IngestCsv_FileWithBadRows_EachReportedWithItsLineAndTheGoodRowsKept()
+    {
+        var person = DetainerFlow.NewId("P");
+        var csv = Path.Combine(server.Directory, $"{person}.csv");
+        await File.WriteAllTextAsync(csv, $"""
+            event_id,record,person_number,last_name,first_name,dob,booking_number,booked_at,description,synthetic
+            {DetainerFlow.NewId("ev")},person,{person},Synthetic,"Avery, Jr.",1979-07-30,,,,yes
+            {DetainerFlow.NewId("ev")},person,{person}-2,,Casey,1979-02-30,,,,yes
+            {DetainerFlow.NewId("ev")},booking,NOBODY-{person},,,,{person}-B,2026-11-21T10:00:00Z,,
+            {DetainerFlow.NewId("ev")},booking,{person},,,,{person}-B,2026-11-21T10:00:00Z,,
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+
+        var result = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("line 3: rejected: last_name is required; date_of_birth must be a real calendar date", result.Output);
+        Assert.Contains($"line 4: rejected: NotFound: No person with county person number NOBODY-{person}", result.Output);
+        Assert.Contains("4 row(s): 2 applied, 0 already applied (no change), 2 rejected", result.Output);
+        Assert.Contains("The applied rows are kept", result.Output);
+        var again = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+        Assert.Contains("4 row(s): 0 applied, 2 already applied (no change), 2 rejected", again.Output);
+        var history = await server.Client().GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = RecordsServer.Context(), Subject = new SubjectRef { CountyPersonNumber = person } });
+        Assert.Equal(("Avery, Jr.", true), (history.Person.FirstName, history.Person.Synthetic));
+    }
+
+    [Fact]
+    public async Task Notices_ListPrintInSpanishAndServe_ServedOnceAndAudited()
+    {
+        var booking = await _flow.IngestedWithNotifyDetainerAsync();
+        var notice = (await _flow.NoticesAboutAsync(booking)).Single();
+        var database = new[] { "--database", server.ConnectionString };
+        var page = Path.Combine(server.Directory, $"notice-{notice.Id}.html");
+
+        var pending = await Rx.RunAsync(["notices", "list", "--pending", .. database]);
+        var printed = await Rx.RunAsync(["notices", "print", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--language", "es",
+            "--templates", Path.Combine(AppContext.BaseDirectory, "notices"), "--out", page, .. database]);
+        var served = await Rx.RunAsync(["notices", "served", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--by", "Deputy Example #1", .. database]);
+        var twice = await Rx.RunAsync(["notices", "served", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--by", "Someone Else", .. database]);
+        var after = await Rx.RunAsync(["notices", "list", "--pending", .. database]);
+
+        Assert.Contains(pending.Output.Split('\n'), l => l.TrimStart().StartsWith($"{notice.Id} ", StringComparison.Ordinal) && l.Contains("DetainerCopy") && l.Contains("PENDING"));
+        Assert.True(printed.ExitCode == 0, printed.Error);
+        Assert.Contains("El condado S&#xCD; cumplir&#xE1; con esta solicitud.", await File.ReadAllTextAsync(page));
+        Assert.True(served.ExitCode == 0, served.Error);
+        Assert.Equal(1, twice.ExitCode);
+        Assert.Contains("already served by Deputy Example #1", twice.Error);
+        Assert.DoesNotContain(after.Output.Split('\n'), l => l.TrimStart().StartsWith($"{notice.Id} ", StringComparison.Ordinal));
+        var entry = Assert.Single(await server.AuditAsync(), e => e.Method == "admin/ServeNotice" && e.Reason!.StartsWith($"Notice {notice.Id} ", StringComparison.Ordinal));
+        Assert.Equal(notice.PersonId, entry.SubjectKey);
+    }
+}
