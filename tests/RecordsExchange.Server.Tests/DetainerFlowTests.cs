@@ -45,13 +45,13 @@ public sealed class DetainerFlow(RecordsServer server)
         return (person, booking);
     }
 
-    public async Task<FileDetainerResponse> FileAsync(string booking, DetainerRequestType type, RecordsService.RecordsServiceClient? client = null) =>
+    public async Task<FileDetainerResponse> FileAsync(string booking, DetainerRequestType type, RecordsService.RecordsServiceClient? client = null, bool judicialWarrant = false) =>
         await (client ?? server.Client()).FileDetainerAsync(new FileDetainerRequest
         {
-            Context = RecordsServer.Context(LegalBasis.AdministrativeDetainer, "I247A-7"),
+            Context = judicialWarrant ? RecordsServer.Context(LegalBasis.JudicialWarrant, "CR-2026-9") : RecordsServer.Context(LegalBasis.AdministrativeDetainer, "I247A-7"),
             Subject = new SubjectRef { BookingNumber = booking },
             RequestType = type, IssuingOffice = "Test Field Office", EventNumber = "EV-1", FileNumber = "A-123",
-            ProbableCauseBasis = ProbableCauseBasis.BiometricMatch, WarrantType = WarrantType.AdministrativeArrest,
+            ProbableCauseBasis = ProbableCauseBasis.BiometricMatch, WarrantType = judicialWarrant ? WarrantType.Judicial : WarrantType.AdministrativeArrest,
         });
 
     public async Task<SetScheduledReleaseResponse> SetReleaseAsync(string booking, DateOnly date, string? eventId = null) =>
@@ -129,6 +129,23 @@ public sealed class DetainerFlowTests(DetainerServer server) : IClassFixture<Det
 
         await server.Client().AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = delivered.NotificationId });
         Assert.DoesNotContain(await _flow.DrainAsync(server.Client()), n => n.NotificationId == delivered.NotificationId);
+    }
+
+    [Theory]
+    [InlineData(TestPeople.AlphaBooking, DetainerRequestType.Notify, false, CountyAction.WillNotify, "ca.detainer.notify.gc-7282-5-a")]
+    [InlineData(TestPeople.AlphaBooking, DetainerRequestType.Transfer, false, CountyAction.WillTransfer, "ca.detainer.transfer.gc-7282-5-a")]
+    [InlineData("TB-PEND-PC", DetainerRequestType.Notify, false, CountyAction.WillNotify, "ca.detainer.notify.gc-7282-5-b")]
+    [InlineData("TB-PEND-PC", DetainerRequestType.Transfer, false, CountyAction.WillNotComply, "ca.detainer.not-eligible")]
+    [InlineData("TB-W-5Y1M", DetainerRequestType.Notify, false, CountyAction.WillNotComply, "ca.detainer.not-eligible")]
+    [InlineData("TB-W-5Y1M", DetainerRequestType.Notify, true, CountyAction.WillNotify, "ca.detainer.judicial-warrant")]
+    [InlineData("TB-W-5Y1M", DetainerRequestType.Hold, true, CountyAction.WillNotComply, "ca.detainer.hold-never-honored")]
+    public async Task FileDetainer_EveryCaliforniaDetainerRule_DecidedThroughTheServer(string booking, DetainerRequestType type, bool judicialWarrant, CountyAction action, string rule)
+    {
+        var filed = await _flow.FileAsync(booking, type, judicialWarrant: judicialWarrant);
+
+        Assert.Equal((action, rule), (filed.CountyAction, filed.RuleDecision.RuleId));
+        var entry = (await server.AuditAsync()).Single(e => e.Sequence == (long)filed.DecisionId);
+        Assert.Equal((action == CountyAction.WillNotComply ? AuditDecision.Deny : AuditDecision.Permit, rule, "give-copy-of-request"), (entry.Decision, entry.RuleId, entry.Obligations));
     }
 
     [Fact]
