@@ -76,6 +76,87 @@ public sealed partial class CrashTests : IAsyncDisposable
         Assert.StartsWith($"Verified {sequences.Count} entries", verified.Output);
     }
 
+    [Fact]
+    public async Task Server_KilledBetweenQueueingAndDeliveryAndBeforeAcknowledgement_LosesNothingAndRedeliversUnderTheSameId()
+    {
+        await PrepareDatabaseAsync();
+        // People whose records meet 7282.5 under the California profile: their notification requests are honored.
+        string[] bookings = [TestPeople.AlphaBooking, "TB-W-4Y11M", "TB-F-14Y", "TB-PEND-PC"];
+        var release = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+
+        using (var server = await StartServerAsync())
+        {
+            using var agency = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
+            using var jms = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Jms, _pki.Ca));
+            var flow = new IngestService.IngestServiceClient(jms.Invoker);
+            foreach (var booking in bookings)
+            {
+                var filed = await agency.Records.FileDetainerAsync(new FileDetainerRequest
+                {
+                    Context = RecordsServer.Context(LegalBasis.AdministrativeDetainer, "I247A-1"), Subject = new SubjectRef { BookingNumber = booking },
+                    RequestType = DetainerRequestType.Notify, IssuingOffice = "Test Field Office", EventNumber = "EV-1", FileNumber = "A-1",
+                    ProbableCauseBasis = ProbableCauseBasis.BiometricMatch, WarrantType = WarrantType.AdministrativeArrest,
+                });
+                Assert.Equal(CountyAction.WillNotify, filed.CountyAction);
+                var set = await flow.SetScheduledReleaseAsync(new SetScheduledReleaseRequest { EventId = "ev-" + booking, BookingNumber = booking, ScheduledReleaseDate = Core.Requests.CalendarDates.ToCalendarDate(release) });
+                Assert.Equal(1u, set.NotificationsQueued);
+            }
+            // Killed with every notification queued and none delivered.
+            server.Process.Kill(entireProcessTree: true);
+            await server.Process.WaitForExitAsync();
+        }
+
+        var first = await DrainAfterRestartAsync(acknowledge: false);
+        // Killed after delivery, before any acknowledgement: everything comes again, under the same ids.
+        var second = await DrainAfterRestartAsync(acknowledge: true);
+        var third = await DrainAfterRestartAsync(acknowledge: false);
+
+        Assert.Equal(bookings.Order(), first.Select(n => n.BookingNumber).Order());
+        Assert.All(first, n => Assert.Equal(Core.Requests.CalendarDates.ToCalendarDate(release), n.ScheduledReleaseDate));
+        Assert.Equal(first.Select(n => n.NotificationId).Order(), second.Select(n => n.NotificationId).Order());
+        Assert.Empty(third);
+        // Every delivery was in the ledger before it was sent: two per notification, one for each time it went out.
+        var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = _connectionString });
+        await using var db = database.CreateDbContext();
+        foreach (var notification in first)
+        {
+            Assert.Equal(2, db.AuditEntries.Count(e => e.SubjectIdentifier == "notification:" + notification.NotificationId && e.Decision == Core.Audit.AuditDecision.Permit));
+        }
+    }
+
+    // Starts the server, takes every notification the stream has until it is quiet, then kills the server.
+    private async Task<List<ReleaseNotification>> DrainAfterRestartAsync(bool acknowledge)
+    {
+        using var server = await StartServerAsync();
+        using var agency = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
+        var received = new List<ReleaseNotification>();
+        using var quiet = new CancellationTokenSource();
+        using var call = agency.Records.WatchReleaseNotifications(new WatchReleaseNotificationsRequest(), cancellationToken: quiet.Token);
+        try
+        {
+            while (true)
+            {
+                quiet.CancelAfter(TimeSpan.FromSeconds(3));
+                if (!await call.ResponseStream.MoveNext(quiet.Token))
+                {
+                    break;
+                }
+                received.Add(call.ResponseStream.Current.Notification);
+                if (acknowledge)
+                {
+                    await agency.Records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = call.ResponseStream.Current.Notification.NotificationId });
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled)
+        {
+            // Quiet: the stream is caught up.
+        }
+        server.Process.Kill(entireProcessTree: true);
+        await server.Process.WaitForExitAsync();
+        return received;
+    }
+
     // A freshly started server on a busy machine may take a while to answer; the random kill only
     // counts once it does, so every round kills a server that is really serving.
     private static async Task WaitUntilAnsweringAsync(RecordsService.RecordsServiceClient client, ConcurrentDictionary<string, ulong> answered)
@@ -119,6 +200,8 @@ public sealed partial class CrashTests : IAsyncDisposable
         }
     }
 
+    private string PolicyPath => Path.Combine(_directory, "policy.yaml");
+
     private async Task PrepareDatabaseAsync()
     {
         var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = _connectionString });
@@ -128,7 +211,11 @@ public sealed partial class CrashTests : IAsyncDisposable
             db.People.AddRange(TestPeople.All());
             await db.SaveChangesAsync();
         }
-        await new AgencyClientRegistry(database, TimeProvider.System).RegisterAsync(RecordsServer.ClientId, "Test Agency", RecordsServer.AgencyIdentifier, Scopes.History, _pki.Registered);
+        var registry = new AgencyClientRegistry(database, TimeProvider.System);
+        await registry.RegisterAsync(RecordsServer.ClientId, "Test Agency", RecordsServer.AgencyIdentifier, $"{Scopes.History} {Scopes.Detainers} {Scopes.Notifications}", _pki.Registered);
+        await registry.RegisterAsync(RecordsServer.JmsId, "Test Jail Management System", "JMS", Scopes.Ingest, _pki.Jms);
+        // California, without the per-client quota that 16 callers would exceed within seconds.
+        await File.WriteAllTextAsync(PolicyPath, Core.Policy.PolicyText.WithDefaultQuota(RecordsServer.CaliforniaPolicy(), "{}"));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
@@ -154,6 +241,7 @@ public sealed partial class CrashTests : IAsyncDisposable
             $"--Tokens:SigningCertificatePath={_pki.TokenSigningPfxPath}",
             $"--Tokens:EncryptionCertificatePath={_pki.TokenEncryptionPfxPath}",
             $"--Database:ConnectionString={_connectionString}",
+            $"--Policy:Path={PolicyPath}",
         })
         {
             start.ArgumentList.Add(argument);
