@@ -217,6 +217,20 @@ public sealed class DetainerFlowTests(DetainerServer server) : IClassFixture<Det
     }
 
     [Fact]
+    public async Task Ingest_SameEventSentConcurrently_AppliedOnceEveryOtherCopyAReplay()
+    {
+        var person = DetainerFlow.NewId("P");
+        var request = new UpsertPersonRequest { EventId = DetainerFlow.NewId("ev"), CountyPersonNumber = person, LastName = "Concurrent", FirstName = "Synthetic", DateOfBirth = new DateOnly(1990, 1, 1).ToCalendarDate(), Synthetic = true };
+        var jms = _flow.Jms();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => jms.UpsertPersonAsync(request).ResponseAsync));
+
+        Assert.Single(responses, r => !r.Replayed);
+        await using var db = server.Services.GetRequiredService<RecordsDatabase>().CreateDbContext();
+        Assert.Equal(1, await db.People.CountAsync(p => p.CountyPersonNumber == person));
+    }
+
+    [Fact]
     public async Task Ingest_InvalidEvent_InvalidArgumentNothingWritten()
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => _flow.Jms().UpsertChargeAsync(new UpsertChargeRequest

@@ -129,19 +129,41 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
 
     private async Task<IngestResult> ApplyAsync(string eventId, string method, string sha256, Func<RecordsDbContext, Task<(long? PersonId, int Queued, string Summary)>> apply, CancellationToken cancellationToken)
     {
-        await using var db = contexts.CreateDbContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await db.IngestEvents.AsNoTracking().SingleOrDefaultAsync(e => e.EventId == eventId, cancellationToken) is { } seen)
+        try
         {
-            return seen.Method == method && seen.RequestSha256 == sha256
-                ? new IngestResult(true, null, 0, $"Event {eventId} was already applied on {seen.AppliedAt:O}; nothing changed.")
-                : throw new EventConflictException(eventId);
+            await using var db = contexts.CreateDbContext();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await SeenAsync(db, eventId, method, sha256, cancellationToken) is { } replay)
+            {
+                return replay;
+            }
+            var (personId, queued, summary) = await apply(db);
+            db.IngestEvents.Add(new IngestEvent { EventId = eventId, Method = method, RequestSha256 = sha256, AppliedAt = time.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new IngestResult(false, personId, queued, summary);
         }
-        var (personId, queued, summary) = await apply(db);
-        db.IngestEvents.Add(new IngestEvent { EventId = eventId, Method = method, RequestSha256 = sha256, AppliedAt = time.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new IngestResult(false, personId, queued, summary);
+        catch (DbUpdateException)
+        {
+            // The same event arrived twice at once (SQLite serializes writers; SQL Server may not):
+            // the other copy committed first, its event row won, and this copy rolled back whole.
+            var replay = await SeenAsync(null, eventId, method, sha256, cancellationToken);
+            if (replay is null)
+            {
+                throw;
+            }
+            return replay;
+        }
+    }
+
+    // A replay when the event was applied with this content; a conflict when its id was used for other content.
+    private async Task<IngestResult?> SeenAsync(RecordsDbContext? db, string eventId, string method, string sha256, CancellationToken cancellationToken)
+    {
+        await using var own = db is null ? contexts.CreateDbContext() : null;
+        var seen = await (db ?? own!).IngestEvents.AsNoTracking().SingleOrDefaultAsync(e => e.EventId == eventId, cancellationToken);
+        return seen is null ? null
+            : seen.Method == method && seen.RequestSha256 == sha256 ? new IngestResult(true, null, 0, $"Event {eventId} was already applied on {seen.AppliedAt:O}; nothing changed.")
+            : throw new EventConflictException(eventId);
     }
 
     private static async Task<Person> PersonAsync(RecordsDbContext db, string personNumber, CancellationToken cancellationToken) =>
