@@ -129,28 +129,10 @@ public sealed partial class CrashTests : IAsyncDisposable
     {
         using var server = await StartServerAsync();
         using var agency = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
-        var received = new List<ReleaseNotification>();
-        using var quiet = new CancellationTokenSource();
-        using var call = agency.Records.WatchReleaseNotifications(new WatchReleaseNotificationsRequest(), cancellationToken: quiet.Token);
-        try
+        var received = await DetainerFlow.DrainAsync(agency.Records, quietSeconds: 3);
+        foreach (var notification in acknowledge ? received : [])
         {
-            while (true)
-            {
-                quiet.CancelAfter(TimeSpan.FromSeconds(3));
-                if (!await call.ResponseStream.MoveNext(quiet.Token))
-                {
-                    break;
-                }
-                received.Add(call.ResponseStream.Current.Notification);
-                if (acknowledge)
-                {
-                    await agency.Records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = call.ResponseStream.Current.Notification.NotificationId });
-                }
-            }
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled)
-        {
-            // Quiet: the stream is caught up.
+            await agency.Records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = notification.NotificationId });
         }
         server.Process.Kill(entireProcessTree: true);
         await server.Process.WaitForExitAsync();

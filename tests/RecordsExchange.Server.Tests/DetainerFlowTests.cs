@@ -57,8 +57,8 @@ public sealed class DetainerFlow(RecordsServer server)
     public async Task<SetScheduledReleaseResponse> SetReleaseAsync(string booking, DateOnly date, string? eventId = null) =>
         await Jms().SetScheduledReleaseAsync(new SetScheduledReleaseRequest { EventId = eventId ?? NewId("ev"), BookingNumber = booking, ScheduledReleaseDate = date.ToCalendarDate() });
 
-    /// <summary>Everything the stream delivers until it has been quiet for a second.</summary>
-    public async Task<List<ReleaseNotification>> DrainAsync(RecordsService.RecordsServiceClient client, ulong after = 0)
+    /// <summary>Everything the stream delivers until it has been quiet for <paramref name="quietSeconds"/>.</summary>
+    public static async Task<List<ReleaseNotification>> DrainAsync(RecordsService.RecordsServiceClient client, ulong after = 0, double quietSeconds = 1.5)
     {
         var received = new List<ReleaseNotification>();
         using var quiet = new CancellationTokenSource();
@@ -67,7 +67,7 @@ public sealed class DetainerFlow(RecordsServer server)
         {
             while (true)
             {
-                quiet.CancelAfter(TimeSpan.FromSeconds(1.5));
+                quiet.CancelAfter(TimeSpan.FromSeconds(quietSeconds));
                 if (!await call.ResponseStream.MoveNext(quiet.Token))
                 {
                     break;
@@ -116,7 +116,7 @@ public sealed class DetainerFlowTests(DetainerServer server) : IClassFixture<Det
         var set = await _flow.SetReleaseAsync(booking, date);
         Assert.Equal(1u, set.NotificationsQueued);
 
-        var delivered = Assert.Single(await _flow.DrainAsync(server.Client()), n => n.BookingNumber == booking);
+        var delivered = Assert.Single(await DetainerFlow.DrainAsync(server.Client()), n => n.BookingNumber == booking);
         Assert.Equal((filed.DetainerId, date.ToCalendarDate(), "ca.release.gc-7282-5-a"), (delivered.DetainerId, delivered.ScheduledReleaseDate, delivered.RuleDecision.RuleId));
         var audit = await server.AuditAsync();
         var delivery = Assert.Single(audit, e => e.Method.EndsWith("WatchReleaseNotifications", StringComparison.Ordinal) && e.SubjectIdentifier == "notification:" + delivered.NotificationId);
@@ -128,7 +128,7 @@ public sealed class DetainerFlowTests(DetainerServer server) : IClassFixture<Det
         Assert.Equal((long)delivered.NotificationId, notices[1].NotificationId);
 
         await server.Client().AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = delivered.NotificationId });
-        Assert.DoesNotContain(await _flow.DrainAsync(server.Client()), n => n.NotificationId == delivered.NotificationId);
+        Assert.DoesNotContain(await DetainerFlow.DrainAsync(server.Client()), n => n.NotificationId == delivered.NotificationId);
     }
 
     [Theory]
@@ -175,7 +175,7 @@ public sealed class DetainerFlowTests(DetainerServer server) : IClassFixture<Det
 
         Assert.Equal((CountyAction.WillNotComply, "ca.detainer.not-eligible"), (filed.CountyAction, filed.RuleDecision.RuleId));
         Assert.Equal(0u, set.NotificationsQueued);
-        Assert.DoesNotContain(await _flow.DrainAsync(server.Client()), n => n.BookingNumber == booking);
+        Assert.DoesNotContain(await DetainerFlow.DrainAsync(server.Client()), n => n.BookingNumber == booking);
     }
 
     [Fact]
@@ -310,7 +310,7 @@ public sealed class DetainerRestartTests(DetainerServer server) : IClassFixture<
 
     private IngestService.IngestServiceClient Jms() => _flow.Jms();
 
-    private Task<List<ReleaseNotification>> Drain() => _flow.DrainAsync(server.Client());
+    private Task<List<ReleaseNotification>> Drain() => DetainerFlow.DrainAsync(server.Client());
 
     private async Task<(string Booking, uint Queued)> QueueOneAsync()
     {

@@ -100,18 +100,8 @@ public static class PolicyLoader
     private static Dictionary<string, Obligation> ReadObligations(YamlFields yaml, YamlNode? node)
     {
         var obligations = new Dictionary<string, Obligation>(StringComparer.Ordinal);
-        if (node is null)
+        foreach (var (id, value) in yaml.Entries(node, "obligations", "obligation id to the text of what the county must do"))
         {
-            return obligations;
-        }
-        if (node is not YamlMappingNode map)
-        {
-            yaml.Problem(node, "obligations", "must be a mapping of obligation id to the text of what the county must do");
-            return obligations;
-        }
-        foreach (var (key, value) in map.Children)
-        {
-            var id = (key as YamlScalarNode)?.Value ?? "";
             if (value is YamlScalarNode { Value: { Length: > 0 } text })
             {
                 obligations[id] = new Obligation(id, text);
@@ -127,18 +117,8 @@ public static class PolicyLoader
     private static Dictionary<string, RecordCriterion> ReadCriteria(YamlFields yaml, YamlNode? node)
     {
         var criteria = new Dictionary<string, RecordCriterion>(StringComparer.Ordinal);
-        if (node is null)
+        foreach (var (id, value) in yaml.Entries(node, "criteria", "criterion id to its definition"))
         {
-            return criteria;
-        }
-        if (node is not YamlMappingNode map)
-        {
-            yaml.Problem(node, "criteria", "must be a mapping of criterion id to its definition");
-            return criteria;
-        }
-        foreach (var (key, value) in map.Children)
-        {
-            var id = (key as YamlScalarNode)?.Value ?? "";
             var path = $"criteria.{id}";
             var fields = yaml.Fields(value, path, ["title", "any_of"], ["exclude_prop47_reduced"]);
             var clauses = new List<ChargeClause>();
@@ -214,20 +194,9 @@ public static class PolicyLoader
         var clients = new Dictionary<string, Quota>(StringComparer.Ordinal);
         var fields = yaml.Fields(node, "quotas", [], ["default", "clients"]);
         var defaultQuota = fields.TryGetValue("default", out var defaultNode) ? ReadQuota(yaml, defaultNode, "quotas.default") : new Quota(null, null);
-        if (fields.TryGetValue("clients", out var clientsNode))
+        foreach (var (id, value) in yaml.Entries(fields.GetValueOrDefault("clients"), "quotas.clients", "client id to its quota"))
         {
-            if (clientsNode is YamlMappingNode map)
-            {
-                foreach (var (key, value) in map.Children)
-                {
-                    var id = (key as YamlScalarNode)?.Value ?? "";
-                    clients[id] = ReadQuota(yaml, value, $"quotas.clients.{id}");
-                }
-            }
-            else
-            {
-                yaml.Problem(clientsNode, "quotas.clients", "must be a mapping of client id to its quota");
-            }
+            clients[id] = ReadQuota(yaml, value, $"quotas.clients.{id}");
         }
         return (defaultQuota, clients);
     }

@@ -89,6 +89,21 @@ internal sealed class YamlFields(string file)
         return fields;
     }
 
+    /// <summary>The entries of a mapping keyed by ids the file chooses (criteria, obligations, clients); anything else is a problem.</summary>
+    public IEnumerable<(string Id, YamlNode Value)> Entries(YamlNode? node, string path, string expected)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+        if (node is not YamlMappingNode map)
+        {
+            Problem(node, path, "must be a mapping of " + expected);
+            return [];
+        }
+        return map.Children.Select(child => ((child.Key as YamlScalarNode)?.Value ?? "", child.Value));
+    }
+
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     public string? Text(Dictionary<string, YamlNode> fields, string key, string path)

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -26,7 +24,7 @@ public sealed class AccessTokenCheck(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, ValidatedToken> cache = new(StringComparer.Ordinal);
 
-    public async ValueTask CheckAsync(HttpContext http, X509Certificate2 certificate, string clientId, string scope)
+    public async ValueTask CheckAsync(HttpContext http, string certificateThumbprint, string clientId, string scope)
     {
         const string bearer = "Bearer ";
         var authorization = http.Request.Headers.Authorization.ToString();
@@ -50,7 +48,8 @@ public sealed class AccessTokenCheck(TimeProvider time)
             cache.TryRemove(token, out _);
             throw new TokenRefusedException($"The access token is no longer valid: it expired at {validated.ExpiresAt:O}.");
         }
-        if (!CryptographicOperations.FixedTimeEquals(validated.CertificateHash, SHA256.HashData(certificate.RawData)))
+        // The thumbprint the interceptor already took of this connection's certificate (SHA-256, hex).
+        if (validated.CertificateThumbprint != certificateThumbprint)
         {
             throw new TokenRefusedException("The access token is bound to another certificate (proof-of-possession failed).");
         }
@@ -85,14 +84,14 @@ public sealed class AccessTokenCheck(TimeProvider time)
             throw new TokenRefusedException(description ?? "The access token was refused.");
         }
         var principal = result.Principal;
-        var hash = BoundCertificateHash(principal.GetClaim("cnf"))
+        var thumbprint = BoundCertificateThumbprint(principal.GetClaim("cnf"))
             ?? throw new TokenRefusedException("The access token is not bound to a certificate (no cnf x5t#S256).");
         var expiresAt = principal.GetExpirationDate()
             ?? throw new TokenRefusedException("The access token has no expiry.");
-        return new ValidatedToken(principal.GetClaim(OpenIddictConstants.Claims.ClientId) ?? "", [.. principal.GetScopes()], expiresAt, hash);
+        return new ValidatedToken(principal.GetClaim(OpenIddictConstants.Claims.ClientId) ?? "", [.. principal.GetScopes()], expiresAt, thumbprint);
     }
 
-    private static byte[]? BoundCertificateHash(string? confirmation)
+    private static string? BoundCertificateThumbprint(string? confirmation)
     {
         if (confirmation is null)
         {
@@ -102,7 +101,7 @@ public sealed class AccessTokenCheck(TimeProvider time)
         {
             using var json = JsonDocument.Parse(confirmation);
             return json.RootElement.TryGetProperty("x5t#S256", out var thumbprint) && thumbprint.GetString() is { } encoded
-                ? Base64UrlEncoder.DecodeBytes(encoded)
+                ? Convert.ToHexStringLower(Base64UrlEncoder.DecodeBytes(encoded))
                 : null;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
@@ -127,5 +126,5 @@ public sealed class AccessTokenCheck(TimeProvider time)
         }
     }
 
-    private sealed record ValidatedToken(string ClientId, HashSet<string> Scopes, DateTimeOffset ExpiresAt, byte[] CertificateHash);
+    private sealed record ValidatedToken(string ClientId, HashSet<string> Scopes, DateTimeOffset ExpiresAt, string CertificateThumbprint);
 }

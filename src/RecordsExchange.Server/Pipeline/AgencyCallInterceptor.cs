@@ -93,7 +93,7 @@ public sealed class AgencyCallInterceptor(
         }
         if (tokens.Value.RequireAccessTokens)
         {
-            await accessTokens.CheckAsync(context.GetHttpContext(), certificate, client.ClientId, scope);
+            await accessTokens.CheckAsync(context.GetHttpContext(), thumbprint, client.ClientId, scope);
         }
         if (request is IAgencyRequest agencyRequest)
         {

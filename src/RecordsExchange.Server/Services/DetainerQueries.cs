@@ -22,7 +22,7 @@ namespace RecordsExchange.Server.Services;
 /// delivery is written to the ledger before it is sent.
 /// </summary>
 public sealed class DetainerQueries(
-    RecordsReader reader, DetainerStore store, PolicyStore policies, CallAudit audit, IAuditLedger ledger,
+    RecordsQueries records, RecordsReader reader, DetainerStore store, PolicyStore policies, CallAudit audit, IAuditLedger ledger,
     ReleaseNotificationSignal signal, TimeProvider time)
 {
     private const int DeliveryBatch = 100;
@@ -30,9 +30,7 @@ public sealed class DetainerQueries(
     public async Task<(Detainer Detainer, PolicyDecision Decision)> FileAsync(FileDetainerRequest request, CancellationToken cancellationToken)
     {
         var policy = policies.Current;
-        audit.Entry.PolicyHash = policy.Sha256;
-        var personId = await reader.ResolveAsync(request.Subject, cancellationToken);
-        audit.Entry.SubjectKey = personId;
+        var personId = await records.ResolveAsync(policy, PolicyMethod.FileDetainer, request, cancellationToken);
         var (person, booking) = await reader.ReadCustodyAsync(personId, cancellationToken);
         var type = Core.Requests.RequestValidator.RequestTypeOf(request);
         var decision = policy.Decide(new PolicyInput(PolicyMethod.FileDetainer, audit.Entry.ClientId!, request.Context.PurposeCode, request.Context.LegalBasis,

@@ -47,7 +47,12 @@ public sealed class RecordsQueries(RecordsReader reader, Data.Custody.DetainerSt
         return new(custody, decision, disclose);
     }
 
-    private async Task<long> ResolveAsync(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first steps of every agency question about a person, under one policy snapshot: name the
+    /// policy in the audit entry, check the context the policy requires for the method, and resolve
+    /// exactly one person.
+    /// </summary>
+    internal async Task<long> ResolveAsync(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, CancellationToken cancellationToken)
     {
         audit.Entry.PolicyHash = policy.Sha256;
         RequireContext(policy, method, request);
