@@ -37,11 +37,14 @@ public sealed class AccessDeniedException(string ruleId, string reason)
     public string RuleId { get; } = ruleId;
 }
 
-/// <summary>The client is over one of its policy quotas; the call is refused until usage falls.</summary>
-public sealed class QuotaExceededException(string ruleId, string reason)
+/// <summary>The client is over one of its quotas or limits; the call is refused until usage falls.</summary>
+public sealed class QuotaExceededException(string ruleId, string reason, string? anomaly = null)
     : RecordsExchangeException(reason)
 {
     public string RuleId { get; } = ruleId;
+
+    /// <summary>What the ledger flags about the call.</summary>
+    public string Anomaly { get; } = anomaly ?? $"{ruleId}: {reason}";
 }
 
 /// <summary>An ingest event id was used before for different content; the event was not applied.</summary>

@@ -44,7 +44,7 @@ public sealed class PolicyTests
         var policy = PolicyLoader.LoadFile(Shipped(profile));
         var expected = PolicyCases.LoadFile(Shipped(cases)).Select(c => c.ExpectRule).ToHashSet();
 
-        var uncovered = policy.Rules.Select(r => r.Id).Append(policy.Default.RuleId).Append(Policy.Policy.QuotaCallsRuleId).Where(id => !expected.Contains(id));
+        var uncovered = policy.Rules.Select(r => r.Id).Append(policy.Default.RuleId).Append(Policy.PolicyProfile.QuotaCallsRuleId).Where(id => !expected.Contains(id));
 
         Assert.Empty(uncovered);
     }

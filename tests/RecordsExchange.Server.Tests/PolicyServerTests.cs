@@ -114,9 +114,9 @@ public sealed class QuotaTests(QuotaServer server) : IClassFixture<QuotaServer>
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         var info = refused.GetRpcStatus()!.GetDetail<ErrorInfo>();
-        Assert.Equal(("QUOTA_EXCEEDED", Core.Policy.Policy.QuotaCallsRuleId), (info.Reason, info.Metadata["rule_id"]));
+        Assert.Equal(("QUOTA_EXCEEDED", Core.Policy.PolicyProfile.QuotaCallsRuleId), (info.Reason, info.Metadata["rule_id"]));
         var entry = await server.AuditForCaseAsync(fourth.Context.CaseNumber);
-        Assert.Equal((AuditDecision.Deny, "ResourceExhausted", Core.Policy.Policy.QuotaCallsRuleId), (entry.Decision, entry.StatusCode, entry.RuleId));
+        Assert.Equal((AuditDecision.Deny, "ResourceExhausted", Core.Policy.PolicyProfile.QuotaCallsRuleId), (entry.Decision, entry.StatusCode, entry.RuleId));
         Assert.Equal("quota.calls-per-minute: 4 calls in the last minute; this client's limit is 3.", entry.Anomaly);
         Assert.Null(entry.DisclosedFields);
     }

@@ -129,7 +129,7 @@ public class RecordsServer : IAsyncLifetime
         GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = AgencyConnection.CreateHandler(new AgencyConnectionOptions(Address, certificate, Pki.Ca)) });
 
     /// <summary>Derives token applications from the register now, rather than at the server's next periodic sync.</summary>
-    public Task SyncApplicationsAsync() => Services.GetRequiredService<Startup.ClientApplications>().SyncAsync();
+    public Task SyncApplicationsAsync() => Services.GetRequiredService<Identity.ClientApplications>().SyncAsync();
 
     /// <summary>A channel that trusts the server but presents no client certificate at all.</summary>
     public GrpcChannel ChannelWithoutCertificate()

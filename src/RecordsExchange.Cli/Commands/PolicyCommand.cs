@@ -19,7 +19,7 @@ internal static class PolicyCommand
         return command;
     }
 
-    private static string Describe(Policy policy) =>
+    private static string Describe(PolicyProfile policy) =>
         $"{policy.Header.Id} {policy.Header.Version}: {policy.Rules.Count} rules, sha256 {policy.Sha256}";
 
     private static Command CreateCheck()

@@ -18,7 +18,8 @@ public sealed class AgencyClient
     public DateTimeOffset CreatedAt { get; set; }
     public List<AgencyCertificate> Certificates { get; set; } = [];
 
-    public bool HasScope(string scope) => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);
+    public bool HasScope(string scope) =>
+        scope == Clients.Scopes.AnyClient || Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);
 }
 
 /// <summary>A client certificate registered to an agency client, known by its SHA-256 thumbprint.</summary>

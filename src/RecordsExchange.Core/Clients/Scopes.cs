@@ -10,6 +10,9 @@ public static class Scopes
     public const string Ingest = "ingest";
     public const string Oversight = "oversight";
 
+    /// <summary>What health checking and server reflection require: any registered, active client, whatever it may ask.</summary>
+    public const string AnyClient = "*";
+
     public static readonly IReadOnlyList<string> All = [History, Release, Detainers, Notifications, Ingest, Oversight];
 
     /// <summary>The scopes in a space-separated list, checked against <see cref="All"/>; throws on an unknown one.</summary>
@@ -32,6 +35,9 @@ public static class Scopes
         "/recordsexchange.v1.RecordsService/AcknowledgeReleaseNotification" => Notifications,
         _ when method.StartsWith("/recordsexchange.v1.IngestService/", StringComparison.Ordinal) => Ingest,
         _ when method.StartsWith("/recordsexchange.v1.OversightService/", StringComparison.Ordinal) => Oversight,
+        // They tell nothing about a person, but nothing answers a certificate the register does not know.
+        "/grpc.health.v1.Health/Check" or "/grpc.health.v1.Health/Watch" => AnyClient,
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo" or "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo" => AnyClient,
         _ => null,
     };
 }

@@ -25,7 +25,7 @@ public static class PolicyCases
 {
     public static IReadOnlyList<PolicyCase> LoadFile(string path) => Load(File.ReadAllText(path, Encoding.UTF8), path);
 
-    public static IReadOnlyList<PolicyCaseResult> Run(Policy policy, IEnumerable<PolicyCase> cases) =>
+    public static IReadOnlyList<PolicyCaseResult> Run(PolicyProfile policy, IEnumerable<PolicyCase> cases) =>
         [.. cases.Select(c => new PolicyCaseResult(c, policy.Decide(c.Input)))];
 
     public static IReadOnlyList<PolicyCase> Load(string text, string sourceName)

@@ -26,9 +26,9 @@ public static class PolicyLoader
     /// <summary>Context fields a policy may require on top of the ones every request needs.</summary>
     public static readonly string[] ContextFields = ["officer_id", "officer_name", "case_number", "justification", "legal_document_number"];
 
-    public static Policy LoadFile(string path) => Load(File.ReadAllBytes(path), path);
+    public static PolicyProfile LoadFile(string path) => Load(File.ReadAllBytes(path), path);
 
-    public static Policy Load(byte[] bytes, string sourceName)
+    public static PolicyProfile Load(byte[] bytes, string sourceName)
     {
         var yaml = new YamlFields(sourceName);
         var root = yaml.Root(Encoding.UTF8.GetString(bytes));
@@ -50,7 +50,7 @@ public static class PolicyLoader
             yaml.Problem(defaultNode, "default.id", $"'{defaultDecision.RuleId}' is already a rule id");
         }
         yaml.ThrowIfAny();
-        return new Policy(header, purposes, methods, rules, defaultDecision, defaultQuota, clientQuotas, criteria);
+        return new PolicyProfile(header, purposes, methods, rules, defaultDecision, defaultQuota, clientQuotas, criteria);
     }
 
     private static string[] Names<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(PolicyNames.Snake)];

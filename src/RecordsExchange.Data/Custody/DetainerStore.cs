@@ -21,12 +21,17 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         return (detainer.Id, notice.Id);
     }
 
-    public async Task<long> AddNoticeAsync(SubjectNotice notice, CancellationToken cancellationToken)
+    /// <summary>Adds a "release date shared" notice; a notification redelivered after a crash gets no second one.</summary>
+    public async Task AddReleaseSharedNoticeAsync(SubjectNotice notice, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
+        if (notice.NotificationId is { } notification
+            && await db.SubjectNotices.AnyAsync(n => n.NotificationId == notification && n.Kind == NoticeKind.ReleaseDateShared, cancellationToken))
+        {
+            return;
+        }
         db.SubjectNotices.Add(notice);
         await db.SaveChangesAsync(cancellationToken);
-        return notice.Id;
     }
 
     /// <summary>The client's queued notifications after the cursor, oldest first, with the detainer and the person (and charges) each is about.</summary>

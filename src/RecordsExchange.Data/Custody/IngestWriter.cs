@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core;
+using RecordsExchange.Core.Clients;
 using RecordsExchange.Core.Detainers;
 using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Records;
@@ -12,7 +13,7 @@ public sealed record IngestResult(bool Replayed, long? PersonId, int Notificatio
 /// <summary>
 /// Applies the jail management system's events, each in one transaction with its event id, so a
 /// replayed event changes nothing and an event is never half applied. A release-date change queues
-/// release notifications (and the mirror notices to the person) in the same transaction: the outbox.
+/// release notifications in the same transaction: the outbox.
 /// </summary>
 public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, TimeProvider time)
 {
@@ -69,8 +70,10 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
 
     /// <summary>
     /// Sets, changes or clears a release date. For each honored notification or transfer request about
-    /// the person, the policy decides now; when it permits, a notification and the person's notice are
-    /// queued. Any notification still waiting with an older date is superseded, so only the current date goes out.
+    /// the person, whose client is still active and still holds the notifications scope, the policy
+    /// decides now; when it permits, a notification is queued (the person's notice follows when it is
+    /// delivered). Any notification still waiting with an older date is superseded, so only the
+    /// current date goes out.
     /// </summary>
     public Task<IngestResult> SetScheduledReleaseAsync(string eventId, string sha256, string bookingNumber, DateOnly? date, ReleaseDecision decide, CancellationToken cancellationToken) =>
         ApplyAsync(eventId, "SetScheduledRelease", sha256, async db =>
@@ -86,11 +89,20 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             {
                 waiting.State = NotificationState.Superseded;
             }
+            var clientIds = detainers.Select(d => d.ClientId).Distinct().ToList();
+            var receiving = (await db.AgencyClients.AsNoTracking().Where(c => clientIds.Contains(c.ClientId) && c.Status == ClientStatus.Active).ToListAsync(cancellationToken))
+                .Where(c => c.HasScope(Scopes.Notifications)).Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
             var now = time.GetUtcNow();
             var queued = new List<string>();
             var withheld = new List<string>();
             foreach (var detainer in date is null ? [] : detainers)
             {
+                if (!receiving.Contains(detainer.ClientId))
+                {
+                    // Nothing waits for a client the county has revoked or no longer lets receive notifications.
+                    withheld.Add($"detainer {detainer.Id} (client {detainer.ClientId} is revoked or lacks the {Scopes.Notifications} scope)");
+                    continue;
+                }
                 var decision = decide(detainer, person);
                 if (!decision.Permitted)
                 {
@@ -103,18 +115,12 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
                     ScheduledReleaseDate = date!.Value, QueuedAt = now, RuleId = decision.RuleId, PolicyHash = decision.PolicySha256, IngestEventId = eventId,
                 }).Entity;
                 await db.SaveChangesAsync(cancellationToken);
-                db.SubjectNotices.Add(new SubjectNotice
-                {
-                    PersonId = person.Id, Kind = NoticeKind.ReleaseDateShared, DetainerId = detainer.Id, NotificationId = notification.Id, BookingNumber = bookingNumber,
-                    CreatedAt = now, Agency = detainer.AgencyIdentifier + " (" + detainer.IssuingOffice + ")", RequestType = detainer.RequestType,
-                    WillComply = true, Reason = decision.Reason, ReleaseDate = date,
-                });
                 queued.Add($"notification {notification.Id} for detainer {detainer.Id} ({decision.RuleId})");
             }
             await db.SaveChangesAsync(cancellationToken);
             var summary = $"{(date is { } d ? $"Set the scheduled release of {bookingNumber} to {d:yyyy-MM-dd}" : $"Cleared the scheduled release of {bookingNumber}")}."
                 + (queued.Count > 0 ? $" Queued {string.Join(", ", queued)}." : "")
-                + (withheld.Count > 0 ? $" Policy withheld the date from {string.Join(", ", withheld)}." : "");
+                + (withheld.Count > 0 ? $" Withheld the date from {string.Join(", ", withheld)}." : "");
             return (person.Id, queued.Count, summary);
         }, cancellationToken);
 

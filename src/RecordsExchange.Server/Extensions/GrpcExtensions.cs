@@ -9,39 +9,43 @@ namespace RecordsExchange.Server.Extensions;
 /// <summary>Registers the gRPC services, the agency call pipeline, health checking and reflection.</summary>
 public static class GrpcExtensions
 {
-    // Agency requests are a few hundred bytes; anything near this size is hostile.
-    private const int MaxRequestBytes = 64 * 1024;
-
-    /// <summary>Registers gRPC with the audited call pipeline on the records and oversight services.</summary>
+    /// <summary>Registers gRPC with the audited call pipeline in front of every method the server maps.</summary>
     public static WebApplicationBuilder AddRecordsGrpc(this WebApplicationBuilder builder)
     {
         builder.Services.AddGrpc(options =>
         {
-            options.MaxReceiveMessageSize = MaxRequestBytes;
+            // RequestMessageGate refuses anything larger first, audited; this is only the backstop.
+            options.MaxReceiveMessageSize = RequestMessageGate.MaxRequestMessageBytes;
             options.EnableDetailedErrors = false;
-        })
-            .AddServiceOptions<RecordsGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>())
-            .AddServiceOptions<OversightGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>())
-            .AddServiceOptions<IngestGrpcService>(options => options.Interceptors.Add<AgencyCallInterceptor>());
+            // Every service, health and reflection included, and any added later: nothing bypasses the pipeline.
+            options.Interceptors.Add<AgencyCallInterceptor>();
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value));
+        builder.Services.AddScoped<CallContext>();
         builder.Services.AddScoped<CallAudit>();
+        builder.Services.AddSingleton<CallAdmission>();
+        builder.Services.AddSingleton<StreamLimits>();
+        builder.Services.AddSingleton<RefusalSummaries>();
         builder.Services.AddScoped<RecordsQueries>();
         builder.Services.AddSingleton<Policy.PolicyStore>();
         builder.Services.AddSingleton<Policy.QuotaTracker>();
         builder.Services.AddScoped<OversightQueries>();
-        builder.Services.AddScoped<DetainerQueries>();
-        builder.Services.AddSingleton<ReleaseNotificationSignal>();
+        builder.Services.AddScoped<Notifications.DetainerFiling>();
+        builder.Services.AddScoped<Notifications.ReleaseNotificationDelivery>();
+        builder.Services.AddSingleton<Notifications.ReleaseDateNotices>();
+        builder.Services.AddSingleton<Notifications.ReleaseNotificationSignal>();
         builder.Services.AddSingleton<Data.Custody.IngestWriter>();
         builder.Services.AddSingleton<Data.Custody.DetainerStore>();
         return builder;
     }
 
-    /// <summary>Maps the records service, health checking and reflection.</summary>
+    /// <summary>Maps the records service, health checking and reflection, behind the request-message gate.</summary>
     public static WebApplication MapRecordsGrpc(this WebApplication app)
     {
+        app.UseMiddleware<RequestMessageGate>();
         app.MapGrpcService<RecordsGrpcService>();
         app.MapGrpcService<OversightGrpcService>();
         app.MapGrpcService<IngestGrpcService>();

@@ -24,6 +24,9 @@ public static class OptionsExtensions
         builder.Services.AddOptions<Policy.PolicyOptions>().Bind(builder.Configuration.GetSection(Policy.PolicyOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Policy.PolicyOptions>, Policy.PolicyOptionsValidator>();
 
+        builder.Services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

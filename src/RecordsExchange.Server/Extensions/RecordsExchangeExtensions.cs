@@ -15,7 +15,7 @@ public static class RecordsExchangeExtensions
         builder.AddRecordsGrpc();
         // Hosted services start in this order: the database is ready before applications are derived from it.
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
-        builder.Services.AddHostedService<Startup.ClientApplicationSync>();
+        builder.Services.AddHostedService<Identity.ClientApplicationSync>();
         builder.Services.AddHostedService<Policy.PolicyReloader>();
         return builder;
     }

@@ -1,25 +1,15 @@
-using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using OpenIddict.Server.AspNetCore;
-using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Data;
-using RecordsExchange.Server.Startup;
-using static OpenIddict.Abstractions.OpenIddictConstants;
+using RecordsExchange.Server.Identity;
 
 namespace RecordsExchange.Server.Extensions;
 
 /// <summary>The OAuth2 token server: client credentials with mutual-TLS client authentication and certificate-bound access tokens (RFC 8705).</summary>
 public static class TokenServerExtensions
 {
-    public const string TokenPath = "/connect/token";
-
     /// <summary>
     /// Registers OpenIddict: EF Core stores in the records database; a token endpoint on the agency
     /// listener for the client-credentials grant; clients authenticated by tls_client_auth against the
@@ -46,7 +36,7 @@ public static class TokenServerExtensions
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<RecordsDbContext>())
             .AddServer(options =>
             {
-                options.SetTokenEndpointUris(TokenPath);
+                options.SetTokenEndpointUris(TokenEndpoint.Path);
                 options.AllowClientCredentialsFlow();
                 options.SetIssuer(new Uri(tokens.Issuer));
                 options.RegisterScopes([.. Core.Clients.Scopes.All]);
@@ -73,7 +63,7 @@ public static class TokenServerExtensions
                 options.UseAspNetCore().EnableTokenEndpointPassthrough();
                 // Every refusal at the token endpoint is audited, including those OpenIddict decides
                 // before the endpoint runs (unknown client, certificate not matching the client).
-                options.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler.UseInlineHandler(AuditTokenRefusalAsync));
+                options.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler.UseInlineHandler(TokenEndpoint.AuditRefusalAsync));
             })
             .AddValidation(options =>
             {
@@ -84,83 +74,24 @@ public static class TokenServerExtensions
         // No default scheme: nothing authenticates a request unless asked to. The token endpoint runs
         // OpenIddict's server handler (see MapTokenEndpoint); calls check tokens in AccessTokenCheck.
         builder.Services.AddAuthentication();
-        builder.Services.AddSingleton<Pipeline.AccessTokenCheck>();
+        builder.Services.AddSingleton<AccessTokenCheck>();
         return builder;
     }
 
-    private static async ValueTask AuditTokenRefusalAsync(OpenIddictServerEvents.ApplyTokenResponseContext context)
-    {
-        if (context.Error is null || context.Transaction.GetHttpRequest()?.HttpContext is not { } http)
-        {
-            return;
-        }
-        var entry = AuditEntry.Administrative(DateTimeOffset.UtcNow, "IssueToken", context.Request?.ClientId ?? "-", context.Response.ErrorDescription ?? context.Error);
-        entry.Method = "token/ClientCredentials";
-        entry.CertificateThumbprint = http.Connection.ClientCertificate is { } certificate ? CertificateAuthority.Thumbprint(certificate) : null;
-        (entry.Decision, entry.StatusCode) = (AuditDecision.Deny, context.Error);
-        // The response waits for the entry, as every other answer does.
-        await http.RequestServices.GetRequiredService<IAuditLedger>().AppendAsync(entry);
-    }
-
-    /// <summary>
-    /// The token endpoint's last step: OpenIddict has authenticated the client by its certificate;
-    /// here the register decides (active client, active certificate, scopes it still holds) and the
-    /// issuance or refusal is audited.
-    /// </summary>
+    /// <summary>Maps the token endpoint: the gate, then OpenIddict's authentication, then the register's decision (see <see cref="TokenEndpoint"/>).</summary>
     public static WebApplication MapTokenEndpoint(this WebApplication app)
     {
         // The authentication middleware runs every IAuthenticationRequestHandler on every request, and
         // OpenIddict's server handler is one: left on the gRPC path it cost each call more than the
         // call itself. It runs on the token endpoint only; the property tells WebApplication not to
         // add the middleware again in front of everything.
-        app.UseWhen(context => context.Request.Path.Equals(TokenPath, StringComparison.Ordinal), branch => branch.UseAuthentication());
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
-        app.MapPost(TokenPath, async (HttpContext context, AgencyClientRegistry clients, IAuditLedger ledger, TimeProvider time) =>
+        app.UseWhen(context => context.Request.Path.Equals(TokenEndpoint.Path, StringComparison.Ordinal), branch =>
         {
-            var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict request is missing.");
-            var certificate = context.Connection.ClientCertificate!;
-            var thumbprint = CertificateAuthority.Thumbprint(certificate);
-            var client = await clients.FindActiveByThumbprintAsync(thumbprint, context.RequestAborted);
-            var entry = AuditEntry.Administrative(time.GetUtcNow(), "IssueToken", request.ClientId ?? "-", "");
-            entry.Method = "token/ClientCredentials";
-            entry.CertificateThumbprint = thumbprint;
-
-            string? refusal = null;
-            var error = Errors.InvalidClient;
-            var requested = request.GetScopes();
-            if (!request.IsClientCredentialsGrantType())
-            {
-                (refusal, error) = ("Only the client_credentials grant is supported.", Errors.UnsupportedGrantType);
-            }
-            else if (client is null || client.ClientId != request.ClientId)
-            {
-                refusal = "This certificate is not registered to an active client with that client_id.";
-            }
-            else if (requested.FirstOrDefault(s => !client.HasScope(s)) is { } missing)
-            {
-                (refusal, error) = ($"The client does not hold the '{missing}' scope.", Errors.InvalidScope);
-            }
-
-            entry.AgencyIdentifier = client?.AgencyIdentifier;
-            if (refusal is not null)
-            {
-                // Audited by AuditTokenRefusalAsync, like every other refusal at this endpoint.
-                return Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = refusal,
-                }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-            }
-
-            var granted = requested.IsEmpty ? client!.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [.. requested];
-            var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, client!.ClientId).SetClaim(Claims.ClientId, client.ClientId);
-            identity.SetScopes(granted).SetResources(TokenOptions.Audience);
-            identity.SetDestinations(_ => [Destinations.AccessToken]);
-            entry.Reason = $"Issued an access token for '{string.Join(' ', granted)}' bound to certificate {thumbprint}.";
-            await ledger.AppendAsync(entry);
-            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            branch.Use((context, next) => TokenEndpoint.GateAsync(context, () => next(context)));
+            branch.UseAuthentication();
         });
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        app.MapPost(TokenEndpoint.Path, TokenEndpoint.IssueAsync);
         return app;
     }
 }

@@ -1,43 +1,50 @@
+using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
-using RecordsExchange.Core.Certificates;
 using RecordsExchange.Core.Clients;
 using RecordsExchange.Core.Requests;
-using RecordsExchange.Data;
 
 namespace RecordsExchange.Server.Pipeline;
 
 /// <summary>
-/// The call pipeline, in one place: identify the registered client behind the TLS certificate,
-/// check its access token (bound to that certificate), check it holds the method's scope, validate the request, run the method, then append the audit
-/// entry and only after it is durable release the answer (or the refusal). If the ledger cannot
-/// write, the caller gets UNAVAILABLE and nothing else. A server stream is audited when it opens,
-/// before its first message.
+/// The call pipeline, in one place, for every gRPC method the server maps: admit the call (see
+/// <see cref="CallAdmission"/>), run the method, append the audit entry, and only after it is durable
+/// release the answer (or the refusal) and any work that must follow it. If the ledger cannot write,
+/// the caller gets UNAVAILABLE and nothing else. A server stream is audited when it opens and checked
+/// again before every message; a stream the server closes is audited again. Method kinds nobody has
+/// implemented deliberately (client streaming, and duplex other than reflection) are refused, audited.
 /// </summary>
 public sealed class AgencyCallInterceptor(
-    AgencyClientRegistry clients,
-    RequestValidator validator,
-    Policy.PolicyStore policies,
-    IAuditLedger ledger,
+    CallAdmission admission,
+    CallContext call,
     CallAudit audit,
-    IOptions<TokenOptions> tokens,
-    AccessTokenCheck accessTokens,
+    IAuditLedger ledger,
+    RefusalSummaries refusals,
+    Policy.PolicyStore policies,
+    IOptions<ServerOptions> server,
     ILogger<AgencyCallInterceptor> logger) : Interceptor
 {
     public const string DecisionIdTrailer = "decision-id";
 
+    // Served only by `rx bench` (EnableBenchmarkEcho): the unaudited baseline the audited call is measured against.
+    private const string BenchmarkEcho = "/recordsexchange.v1.BenchmarkService/Echo";
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        audit.Begin(context, request);
+        if (context.Method == BenchmarkEcho && server.Value.EnableBenchmarkEcho)
+        {
+            return await continuation(request, context);
+        }
+        Begin(context, request);
         TResponse response;
         try
         {
-            await AdmitAsync(request, context);
+            await admission.AdmitAsync(call, request, context);
             response = await continuation(request, context);
         }
         catch (Exception ex) when (ex is not AuditUnavailableException)
@@ -47,6 +54,7 @@ public sealed class AgencyCallInterceptor(
 
         audit.Answered((IMessage)response);
         var decisionId = await AppendAsync();
+        await RunAfterAuditAsync(decisionId);
         if (response is IDecisionResponse decision)
         {
             decision.DecisionId = (ulong)decisionId;
@@ -57,68 +65,166 @@ public sealed class AgencyCallInterceptor(
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        audit.Begin(context, request);
+        Begin(context, request);
+        IDisposable lease;
         try
         {
-            await AdmitAsync(request, context);
+            await admission.AdmitAsync(call, request, context);
+            lease = admission.OpenStream(call);
         }
         catch (Exception ex) when (ex is not AuditUnavailableException)
         {
             throw await RefuseAsync(ex);
         }
-        audit.Opened();
-        var decisionId = await AppendAsync();
-        context.ResponseTrailers.Add(DecisionIdTrailer, decisionId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await continuation(request, responseStream, context);
+        using (lease)
+        {
+            await OpenAsync(context);
+            try
+            {
+                await continuation(request, new AdmittedStreamWriter<TResponse>(responseStream, call, context.CancellationToken), context);
+            }
+            catch (RecordsExchangeException ex) when (ex is AuditUnavailableException or Data.Ledger.LedgerBusyException)
+            {
+                throw LedgerFailure(ex);
+            }
+            catch (RecordsExchangeException ex)
+            {
+                // The server ends the stream (the client was revoked, say): that is a decision of its own.
+                audit.FollowUp();
+                throw await RefuseAsync(ex);
+            }
+        }
     }
 
-    private async Task AdmitAsync(object request, ServerCallContext context)
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        // Kestrel already refused any certificate that does not chain to the county CA.
-        var certificate = context.GetHttpContext().Connection.ClientCertificate
-            ?? throw new ClientNotRegisteredException("No client certificate was presented.");
-        var thumbprint = CertificateAuthority.Thumbprint(certificate);
-        audit.Entry.CertificateThumbprint = thumbprint;
-        var client = await clients.FindActiveByThumbprintAsync(thumbprint, context.CancellationToken)
-            ?? throw new ClientNotRegisteredException("This certificate is not registered to an active agency client.");
-        audit.Entry.ClientId = client.ClientId;
-        audit.Entry.AgencyIdentifier = client.AgencyIdentifier;
+        Begin(context, request: null);
+        throw await RefuseUnsupportedKindAsync(context, "client-streaming");
+    }
 
-        var scope = Scopes.RequiredFor(context.Method)
-            ?? throw new AccessDeniedException("scope.unknown-method", "No client may call this method.");
-        // The register is read on every call, so a scope removed since the token was issued is refused now.
-        if (!client.HasScope(scope))
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Begin(context, request: null);
+        // Server reflection is the one duplex method served: it describes the contract, nothing about a person.
+        if (Scopes.RequiredFor(context.Method) != Scopes.AnyClient)
         {
-            throw new AccessDeniedException("scope.required", $"This client does not hold the '{scope}' scope this method requires.");
+            throw await RefuseUnsupportedKindAsync(context, "duplex-streaming");
         }
-        if (tokens.Value.RequireAccessTokens)
+        try
         {
-            await accessTokens.CheckAsync(context.GetHttpContext(), thumbprint, client.ClientId, scope);
+            await admission.AdmitAsync(call, request: null, context);
         }
-        if (request is IAgencyRequest agencyRequest)
+        catch (Exception ex) when (ex is not AuditUnavailableException)
         {
-            validator.Validate(agencyRequest, policies.Current.PurposeCodes);
+            throw await RefuseAsync(ex);
         }
+        await OpenAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private void Begin(ServerCallContext context, object? request)
+    {
+        call.Begin(context.Method, policies.Current);
+        audit.Begin(context, request);
+    }
+
+    // Audits the opening of a stream and names its entry in the trailers; from here on every message is checked again.
+    private async Task OpenAsync(ServerCallContext context)
+    {
+        audit.Opened();
+        var decisionId = await AppendAsync();
+        context.ResponseTrailers.Add(DecisionIdTrailer, decisionId.ToString(CultureInfo.InvariantCulture));
+        var http = context.GetHttpContext();
+        call.Recheck = cancellationToken => admission.RecheckAsync(call, http, cancellationToken);
+    }
+
+    private async Task<RpcException> RefuseUnsupportedKindAsync(ServerCallContext context, string kind)
+    {
+        try
+        {
+            // Who asked is recorded when it can be known; the refusal stands either way.
+            await admission.IdentifyAsync(call, context.GetHttpContext(), context.CancellationToken);
+        }
+        catch (RecordsExchangeException)
+        {
+        }
+        return await RefuseAsync(new AccessDeniedException("method.unsupported-kind",
+            $"{context.Method} is a {kind} method, which this server does not serve."));
     }
 
     private async Task<RpcException> RefuseAsync(Exception exception)
     {
+        // Stamped first, so the refusal's details name the policy in force.
+        audit.Stamp(call);
         var refusal = CallErrors.ToRpcException(exception, audit, logger);
-        var sequence = await AppendAsync();
-        refusal.Trailers.Add(DecisionIdTrailer, sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var summarized = RefusalSummaries.Applies(audit.Entry.Decision)
+            ? refusals.TryJoinSummary(call.CertificateThumbprint ?? "-", audit.Entry)
+            : null;
+        var sequence = summarized is null ? await AppendAsync() : await AwaitLedgerAsync(summarized);
+        refusal.Trailers.Add(DecisionIdTrailer, sequence.ToString(CultureInfo.InvariantCulture));
         return refusal;
     }
 
-    private async Task<long> AppendAsync()
+    private Task<long> AppendAsync()
+    {
+        audit.Stamp(call);
+        return AwaitLedgerAsync(ledger.AppendAsync(audit.Entry));
+    }
+
+    private async Task<long> AwaitLedgerAsync(Task<long> append)
     {
         try
         {
-            return await ledger.AppendAsync(audit.Entry);
+            return await append;
         }
         catch (RecordsExchangeException ex) when (ex is AuditUnavailableException or Data.Ledger.LedgerBusyException)
         {
-            logger.LogError(ex, "Audit append failed for {Method}; the call was refused", audit.Entry.Method);
-            throw new RpcException(new Status(ex is AuditUnavailableException ? StatusCode.Unavailable : StatusCode.ResourceExhausted, ex.Message));
+            throw LedgerFailure(ex);
         }
+    }
+
+    private RpcException LedgerFailure(RecordsExchangeException ex)
+    {
+        logger.LogError(ex, "Audit append failed for {Method}; the call was refused", audit.Entry.Method);
+        return new RpcException(new Status(ex is AuditUnavailableException ? StatusCode.Unavailable : StatusCode.ResourceExhausted, ex.Message));
+    }
+
+    // What must follow a durable answer (a notice to the person). If it fails, the answer is not sent,
+    // and a further entry says so, so the ledger never claims an answer without its notice.
+    private async Task RunAfterAuditAsync(long decisionId)
+    {
+        try
+        {
+            foreach (var action in call.AfterAuditActions)
+            {
+                await action(decisionId, CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Work after the audit entry {DecisionId} failed; the answer was withheld", decisionId);
+            audit.FollowUp();
+            audit.Failed(AuditDecision.Error, StatusCode.Unavailable, $"The answer recorded in entry {decisionId} was not sent: what it obliges the county to record could not be stored.");
+            await AppendAsync();
+            throw new RpcException(new Status(StatusCode.Unavailable, "The server could not record what this answer obliges; nothing was disclosed. Retry later."));
+        }
+    }
+}
+
+/// <summary>Checks that the stream's caller is still admitted before each message goes out.</summary>
+internal sealed class AdmittedStreamWriter<T>(IServerStreamWriter<T> inner, CallContext call, CancellationToken cancellationToken) : IServerStreamWriter<T>
+{
+    public WriteOptions? WriteOptions
+    {
+        get => inner.WriteOptions;
+        set => inner.WriteOptions = value;
+    }
+
+    public async Task WriteAsync(T message)
+    {
+        await call.EnsureStillAdmittedAsync(cancellationToken);
+        await inner.WriteAsync(message);
     }
 }

@@ -9,8 +9,10 @@ using RecordsExchange.Core.Requests;
 namespace RecordsExchange.Server.Pipeline;
 
 /// <summary>
-/// The audit entry of the current call, filled in as the call proceeds (who, what, about whom, the
-/// decision) and appended to the ledger once by <see cref="AgencyCallInterceptor"/>.
+/// The audit entry of the current call, filled in as the call proceeds (what was asked, about whom,
+/// the decision) and appended to the ledger by <see cref="AgencyCallInterceptor"/>, which stamps it with
+/// the caller's identity from the <see cref="CallContext"/> just before. It only records: nothing reads
+/// identity back from it.
 /// </summary>
 public sealed class CallAudit(TimeProvider time)
 {
@@ -24,11 +26,15 @@ public sealed class CallAudit(TimeProvider time)
     // A detainer the policy refuses is still answered (with what the county will not do): recorded as Deny.
     private bool _policyRefused;
 
-    public AuditEntry Entry { get; } = new() { RequestId = "", Method = "", StatusCode = "" };
+    private ServerCallContext? _call;
+    private object? _request;
+
+    public AuditEntry Entry { get; private set; } = new() { RequestId = "", Method = "", StatusCode = "" };
 
     /// <summary>Starts the entry from what the call itself says, before anything is checked.</summary>
-    public void Begin(ServerCallContext context, object request)
+    public void Begin(ServerCallContext context, object? request)
     {
+        (_call, _request) = (context, request);
         var http = context.GetHttpContext();
         Entry.RecordedAt = time.GetUtcNow();
         Entry.RequestId = http.TraceIdentifier;
@@ -50,6 +56,27 @@ public sealed class CallAudit(TimeProvider time)
             Entry.SubjectIdentifier = agencyRequest.Subject.Describe();
         }
     }
+
+    /// <summary>
+    /// Starts a further entry for the same call, after the first was appended: a stream that the server
+    /// closes (its client revoked, say) records why in an entry of its own.
+    /// </summary>
+    public void FollowUp()
+    {
+        Entry = new AuditEntry { RequestId = "", Method = "", StatusCode = "" };
+        Begin(_call ?? throw new InvalidOperationException("The call has not begun."), _request);
+    }
+
+    /// <summary>A new entry for something this call causes on its own (a release notification delivered on a stream), with the call's ids and caller.</summary>
+    public AuditEntry Derived(CallContext call)
+    {
+        var derived = new AuditEntry { RecordedAt = time.GetUtcNow(), RequestId = Entry.RequestId, TraceId = Entry.TraceId, Method = Entry.Method, StatusCode = "" };
+        Stamp(derived, call);
+        return derived;
+    }
+
+    /// <summary>Writes the caller's identity and the policy in force into the entry, from the call context.</summary>
+    public void Stamp(CallContext call) => Stamp(Entry, call);
 
     /// <summary>Records the rule that decided the call and its reason.</summary>
     public void Decided(string ruleId, string reason)
@@ -93,6 +120,20 @@ public sealed class CallAudit(TimeProvider time)
         Entry.Decision = decision;
         Entry.StatusCode = status.ToString();
         Entry.Reason = Clip(reason, LongTextLimit);
+    }
+
+    private static void Stamp(AuditEntry entry, CallContext call)
+    {
+        entry.CertificateThumbprint ??= call.CertificateThumbprint;
+        if (call.IdentifiedClient is { } client)
+        {
+            (entry.ClientId, entry.AgencyIdentifier) = (client.ClientId, client.AgencyIdentifier);
+        }
+        // Every entry names the policy in force, whether or not the call came to a policy decision.
+        if (call.Method.Length > 0)
+        {
+            entry.PolicyHash ??= call.Policy.Sha256;
+        }
     }
 
     // Walks the message the caller will receive, so the ledger names exactly what left the server

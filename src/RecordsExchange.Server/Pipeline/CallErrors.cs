@@ -43,6 +43,8 @@ internal static class CallErrors
                 return Rich(Code.PermissionDenied, denied.Message, Info(denied.RuleId, ("rule_id", denied.RuleId), ("policy_sha256", audit.Entry.PolicyHash ?? "")));
 
             case QuotaExceededException overQuota:
+                audit.Entry.RuleId ??= overQuota.RuleId;
+                audit.Entry.Anomaly ??= overQuota.Anomaly;
                 audit.Failed(AuditDecision.Deny, Grpc.Core.StatusCode.ResourceExhausted, overQuota.Message);
                 return Rich(Code.ResourceExhausted, overQuota.Message, Info("QUOTA_EXCEEDED", ("rule_id", overQuota.RuleId), ("policy_sha256", audit.Entry.PolicyHash ?? "")));
 

@@ -11,10 +11,10 @@ namespace RecordsExchange.Server.Policy;
 public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger ledger, TimeProvider time, ILogger<PolicyStore> logger)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private volatile Core.Policy.Policy _current = PolicyLoader.LoadFile(options.Value.ResolvedPath);
+    private volatile Core.Policy.PolicyProfile _current = PolicyLoader.LoadFile(options.Value.ResolvedPath);
     private string _lastRejectedSha256 = "";
 
-    public Core.Policy.Policy Current => _current;
+    public Core.Policy.PolicyProfile Current => _current;
 
     public string FilePath => options.Value.ResolvedPath;
 
@@ -33,7 +33,7 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
             {
                 return false;
             }
-            Core.Policy.Policy loaded;
+            Core.Policy.PolicyProfile loaded;
             try
             {
                 loaded = PolicyLoader.Load(bytes, FilePath);

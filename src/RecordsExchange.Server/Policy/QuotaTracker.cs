@@ -13,7 +13,12 @@ public sealed class QuotaTracker(TimeProvider time)
     private readonly ConcurrentDictionary<string, ClientUsage> _clients = new(StringComparer.Ordinal);
 
     /// <summary>Counts a call about <paramref name="subjectKey"/> and returns the usage including it.</summary>
-    public QuotaUsage Record(string clientId, long subjectKey)
+    public QuotaUsage Record(string clientId, long subjectKey) => Count(clientId, subjectKey);
+
+    /// <summary>Counts a call about nobody in particular (a stream opening) and returns the usage including it.</summary>
+    public QuotaUsage RecordCall(string clientId) => Count(clientId, subjectKey: null);
+
+    private QuotaUsage Count(string clientId, long? subjectKey)
     {
         var usage = _clients.GetOrAdd(clientId, _ => new ClientUsage());
         var now = time.GetUtcNow();
@@ -30,7 +35,10 @@ public sealed class QuotaTracker(TimeProvider time)
             {
                 (usage.Day, usage.Subjects) = (today, []);
             }
-            usage.Subjects.Add(subjectKey);
+            if (subjectKey is { } subject)
+            {
+                usage.Subjects.Add(subject);
+            }
             return new QuotaUsage(usage.Calls.Count, usage.Subjects.Count);
         }
     }

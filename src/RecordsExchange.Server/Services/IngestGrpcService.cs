@@ -6,13 +6,12 @@ using RecordsExchange.Core.Requests;
 using RecordsExchange.Data.Custody;
 using RecordsExchange.Protos.V1;
 using RecordsExchange.Server.Pipeline;
-using RecordsExchange.Server.Policy;
 using Domain = RecordsExchange.Core.Records;
 
 namespace RecordsExchange.Server.Services;
 
 /// <summary>The jail management system's feed: validate, map the event, apply it once, record what it did.</summary>
-public sealed class IngestGrpcService(IngestWriter writer, PolicyStore policies, CallAudit audit, ReleaseNotificationSignal signal, TimeProvider time) : IngestService.IngestServiceBase
+public sealed class IngestGrpcService(IngestWriter writer, CallContext call, CallAudit audit, Notifications.ReleaseNotificationSignal signal, TimeProvider time) : IngestService.IngestServiceBase
 {
     public override async Task<UpsertPersonResponse> UpsertPerson(UpsertPersonRequest request, ServerCallContext context)
     {
@@ -47,14 +46,13 @@ public sealed class IngestGrpcService(IngestWriter writer, PolicyStore policies,
     {
         Begin(request.EventId);
         IngestValidator.Validate(request);
-        var policy = policies.Current;
+        var policy = call.Policy;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         // Decided under the policy in force now, for the agency the detainer came from, as the detainer asked.
         var result = await writer.SetScheduledReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ScheduledReleaseDate?.ToDateOnly(),
             (detainer, person) => policy.Decide(new PolicyInput(PolicyMethod.ReleaseNotification, detainer.ClientId, detainer.PurposeCode,
                 Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, today)),
             context.CancellationToken);
-        audit.Entry.PolicyHash = policy.Sha256;
         if (result.NotificationsQueued > 0)
         {
             signal.Pulse();

@@ -9,7 +9,7 @@ using Obligation = RecordsExchange.Protos.V1.Obligation;
 namespace RecordsExchange.Server.Services;
 
 /// <summary>The agency-facing records service: map the request, ask the domain, map only what the policy lets it disclose.</summary>
-public sealed class RecordsGrpcService(RecordsQueries queries, DetainerQueries detainers) : RecordsService.RecordsServiceBase
+public sealed class RecordsGrpcService(RecordsQueries queries, Notifications.DetainerFiling detainers, Notifications.ReleaseNotificationDelivery notifications) : RecordsService.RecordsServiceBase
 {
     public override async Task<GetCriminalHistoryResponse> GetCriminalHistory(GetCriminalHistoryRequest request, ServerCallContext context)
     {
@@ -62,7 +62,7 @@ public sealed class RecordsGrpcService(RecordsQueries queries, DetainerQueries d
 
     public override async Task WatchReleaseNotifications(WatchReleaseNotificationsRequest request, IServerStreamWriter<WatchReleaseNotificationsResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var notification in detainers.WatchAsync((long)request.AfterNotificationId, context.CancellationToken))
+        await foreach (var notification in notifications.WatchAsync((long)request.AfterNotificationId, context.CancellationToken))
         {
             await responseStream.WriteAsync(new WatchReleaseNotificationsResponse { Notification = notification });
         }
@@ -70,7 +70,7 @@ public sealed class RecordsGrpcService(RecordsQueries queries, DetainerQueries d
 
     public override async Task<AcknowledgeReleaseNotificationResponse> AcknowledgeReleaseNotification(AcknowledgeReleaseNotificationRequest request, ServerCallContext context)
     {
-        await detainers.AcknowledgeAsync((long)request.NotificationId, context.CancellationToken);
+        await notifications.AcknowledgeAsync((long)request.NotificationId, context.CancellationToken);
         return new AcknowledgeReleaseNotificationResponse();
     }
 

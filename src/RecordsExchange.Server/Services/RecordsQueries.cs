@@ -3,6 +3,7 @@ using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Records;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Data;
+using RecordsExchange.Server.Notifications;
 using RecordsExchange.Server.Pipeline;
 using RecordsExchange.Server.Policy;
 
@@ -13,56 +14,50 @@ public sealed record Answer<T>(T Record, PolicyDecision Decision, IReadOnlySet<s
 
 /// <summary>
 /// The agency questions as domain steps: resolve exactly one person, read what the decision needs,
-/// decide under one snapshot of the policy, and hand back only what the decision allows. The
+/// decide under the call's one policy snapshot, and hand back only what the decision allows. The
 /// subject and the decision are recorded in the call's audit entry.
 /// </summary>
-public sealed class RecordsQueries(RecordsReader reader, Data.Custody.DetainerStore notices, PolicyStore policies, QuotaTracker quotas, CallAudit audit, TimeProvider time)
+public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices notices, QuotaTracker quotas, CallContext call, CallAudit audit, TimeProvider time)
 {
     public async Task<Answer<Person>> GetCriminalHistoryAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
-        var policy = policies.Current;
-        var personId = await ResolveAsync(policy, PolicyMethod.GetCriminalHistory, request, cancellationToken);
+        var personId = await ResolveAsync(PolicyMethod.GetCriminalHistory, request, cancellationToken);
         var person = await reader.ReadHistoryAsync(personId, cancellationToken);
-        var decision = Decide(policy, PolicyMethod.GetCriminalHistory, request, personId, person.Charges);
-        return new(person, decision, policy.Disclosure(PolicyMethod.GetCriminalHistory));
+        var decision = Decide(PolicyMethod.GetCriminalHistory, request, personId, person.Charges);
+        return new(person, decision, call.Policy.Disclosure(PolicyMethod.GetCriminalHistory));
     }
 
     public async Task<Answer<(Person Person, Booking? Booking)>> GetReleaseInfoAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
-        var policy = policies.Current;
-        var personId = await ResolveAsync(policy, PolicyMethod.GetReleaseInfo, request, cancellationToken);
+        var personId = await ResolveAsync(PolicyMethod.GetReleaseInfo, request, cancellationToken);
         var custody = await reader.ReadCustodyAsync(personId, cancellationToken);
-        var decision = Decide(policy, PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
-        var disclose = policy.Disclosure(PolicyMethod.GetReleaseInfo);
+        var decision = Decide(PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
+        var disclose = call.Policy.Disclosure(PolicyMethod.GetReleaseInfo);
         if (custody.Booking?.ScheduledReleaseDate is { } date && disclose.Contains("scheduled_release_date"))
         {
-            // The TRUTH Act: the person, and their attorney or designee, are told their release date was shared.
-            await notices.AddNoticeAsync(new Core.Detainers.SubjectNotice
-            {
-                PersonId = personId, Kind = Core.Detainers.NoticeKind.ReleaseDateShared, BookingNumber = custody.Booking.BookingNumber,
-                CreatedAt = time.GetUtcNow(), Agency = $"{audit.Entry.AgencyIdentifier} ({audit.Entry.ClientId})", WillComply = true,
-                Reason = decision.Reason, ReleaseDate = date,
-            }, cancellationToken);
+            // The TRUTH Act: the person, and their attorney or designee, are told their release date
+            // was shared; only once the answer that shares it is durable, never for one not sent.
+            var booking = custody.Booking.BookingNumber;
+            var agency = call.AgencyForNotices;
+            call.AfterAudit((_, ct) => notices.RecordAsync(personId, booking, date, agency, decision.Reason, detainerId: null, notificationId: null, ct));
         }
         return new(custody, decision, disclose);
     }
 
     /// <summary>
-    /// The first steps of every agency question about a person, under one policy snapshot: name the
-    /// policy in the audit entry, check the context the policy requires for the method, and resolve
-    /// exactly one person.
+    /// The first steps of every agency question about a person: check the context the call's policy
+    /// requires for the method, and resolve exactly one person.
     /// </summary>
-    internal async Task<long> ResolveAsync(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, CancellationToken cancellationToken)
+    internal async Task<long> ResolveAsync(PolicyMethod method, IAgencyRequest request, CancellationToken cancellationToken)
     {
-        audit.Entry.PolicyHash = policy.Sha256;
-        RequireContext(policy, method, request);
+        RequireContext(call.Policy, method, request);
         var personId = await reader.ResolveAsync(request.Subject, cancellationToken);
         audit.Entry.SubjectKey = personId;
         return personId;
     }
 
     // Context fields this policy requires for this method, beyond what every request needs.
-    private static void RequireContext(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request)
+    private static void RequireContext(PolicyProfile policy, PolicyMethod method, IAgencyRequest request)
     {
         if (!policy.Methods.TryGetValue(method, out var settings) || settings.RequiredContext.Count == 0)
         {
@@ -83,12 +78,11 @@ public sealed class RecordsQueries(RecordsReader reader, Data.Custody.DetainerSt
         }
     }
 
-    private PolicyDecision Decide(Core.Policy.Policy policy, PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges)
+    private PolicyDecision Decide(PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges)
     {
-        var clientId = audit.Entry.ClientId ?? "";
-        var input = new PolicyInput(method, clientId, request.Context.PurposeCode, request.Context.LegalBasis, charges,
-            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(clientId, personId));
-        var decision = policy.Decide(input);
+        var input = new PolicyInput(method, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis, charges,
+            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId));
+        var decision = call.Policy.Decide(input);
         audit.Decided(decision);
         return decision.EnsurePermitted();
     }

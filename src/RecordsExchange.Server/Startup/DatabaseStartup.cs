@@ -3,6 +3,7 @@ using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Data;
 using RecordsExchange.Data.Ledger;
+using RecordsExchange.Server.Identity;
 
 namespace RecordsExchange.Server.Startup;
 

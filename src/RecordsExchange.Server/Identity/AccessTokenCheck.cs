@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Validation.AspNetCore;
 using RecordsExchange.Core;
 
-namespace RecordsExchange.Server.Pipeline;
+namespace RecordsExchange.Server.Identity;
 
 /// <summary>
 /// The access-token check on an agency call. OpenIddict validates a token once (signature, issuer,
@@ -35,7 +35,7 @@ public sealed class AccessTokenCheck(TimeProvider time)
         var token = authorization[bearer.Length..].Trim();
         if (!cache.TryGetValue(token, out var validated))
         {
-            validated = await ValidateAsync(http);
+            validated = await ValidateAsync(http, token);
             if (cache.Count >= CacheLimit)
             {
                 Prune();
@@ -49,15 +49,16 @@ public sealed class AccessTokenCheck(TimeProvider time)
             throw new TokenRefusedException($"The access token is no longer valid: it expired at {validated.ExpiresAt:O}.");
         }
         // The thumbprint the interceptor already took of this connection's certificate (SHA-256, hex).
+        // A token presented by someone other than its owner leaked: the refusal names whose it was.
         if (validated.CertificateThumbprint != certificateThumbprint)
         {
-            throw new TokenRefusedException("The access token is bound to another certificate (proof-of-possession failed).");
+            throw new TokenRefusedException($"The access token is bound to another certificate (proof-of-possession failed); it was issued to client '{validated.ClientId}' for certificate {validated.CertificateThumbprint}.");
         }
         if (validated.ClientId != clientId)
         {
-            throw new TokenRefusedException("The access token was issued to another client.");
+            throw new TokenRefusedException($"The access token was issued to client '{validated.ClientId}', not to this one.");
         }
-        if (!validated.Scopes.Contains(scope))
+        if (scope != Core.Clients.Scopes.AnyClient && !validated.Scopes.Contains(scope))
         {
             throw new AccessDeniedException("scope.token", $"The access token does not carry the '{scope}' scope this method requires.");
         }
@@ -67,7 +68,7 @@ public sealed class AccessTokenCheck(TimeProvider time)
     // so the binding is checked here too; the cached result is checked against each later connection.
     // The handler expects the authentication middleware to have prepared it (HandleRequestAsync), which
     // runs only on the token endpoint (see TokenServerExtensions), so it is prepared here, on a miss only.
-    private static async Task<ValidatedToken> ValidateAsync(HttpContext http)
+    private static async Task<ValidatedToken> ValidateAsync(HttpContext http, string token)
     {
         var handler = await http.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>()
             .GetHandlerAsync(http, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
@@ -81,7 +82,9 @@ public sealed class AccessTokenCheck(TimeProvider time)
         {
             string? description = null;
             result.Properties?.Items.TryGetValue(".error_description", out description);
-            throw new TokenRefusedException(description ?? "The access token was refused.");
+            // Unverified, so only reported: whose token was presented, as the token itself claims.
+            var owner = TokenEndpoint.ClaimedOwner(token) is { } claimed ? $" The token claims to be issued to {claimed}." : "";
+            throw new TokenRefusedException((description ?? "The access token was refused.") + owner);
         }
         var principal = result.Principal;
         var thumbprint = BoundCertificateThumbprint(principal.GetClaim("cnf"))

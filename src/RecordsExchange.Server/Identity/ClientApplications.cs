@@ -7,29 +7,58 @@ using RecordsExchange.Core.Clients;
 using RecordsExchange.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace RecordsExchange.Server.Startup;
+namespace RecordsExchange.Server.Identity;
 
 /// <summary>
 /// Derives OpenIddict's applications from the AgencyClients register, so there is one list of
 /// clients: an active client gets an application with its identity host and its scopes as
 /// permissions; a revoked or removed client loses its application.
 /// </summary>
-public sealed class ClientApplications(IServiceScopeFactory scopes, RecordsDatabase database, IOptions<ServerOptions> server)
+public sealed class ClientApplications(IServiceScopeFactory scopes, RecordsDatabase database, AgencyClientRegistry registry, IOptions<ServerOptions> server)
 {
     // tls_client_auth trusts the county CA for every client; OpenIddict takes it from each application's key set.
     private readonly Lazy<JsonWebKey> _countyCa = new(() => JsonWebKeyConverter.ConvertFromX509SecurityKey(
         new X509SecurityKey(CertificateAuthority.LoadCertificate(server.Value.EffectiveCaCertificatePath)), representAsRsaKey: false));
 
-    // The periodic sync and an explicit one (startup, tests) must not both create the same application.
+    // The periodic sync and an explicit one (startup, the token endpoint, tests) must not both create the same application.
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <summary>Brings every application in line with the register; returns how many changed.</summary>
     public async Task<int> SyncAsync(CancellationToken cancellationToken = default)
     {
+        List<AgencyClient> clients;
+        await using (var db = database.CreateDbContext())
+        {
+            clients = await db.AgencyClients.AsNoTracking().ToListAsync(cancellationToken);
+        }
+        return await SyncClientsAsync(clients, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the application of the client that owns this certificate in line with the register, so a
+    /// client added or changed a moment ago (by `rx` in another process) can get a token at once.
+    /// </summary>
+    public async Task SyncClientOfAsync(string certificateThumbprint, CancellationToken cancellationToken = default)
+    {
+        if (await registry.FindActiveByThumbprintAsync(certificateThumbprint, cancellationToken) is { } client)
+        {
+            await SyncClientsAsync([client], cancellationToken);
+        }
+    }
+
+    private async Task<int> SyncClientsAsync(IReadOnlyList<AgencyClient> clients, CancellationToken cancellationToken)
+    {
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            return await SyncOnceAsync(cancellationToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var changed = 0;
+            foreach (var client in clients)
+            {
+                changed += await SyncClientAsync(manager, client, cancellationToken) ? 1 : 0;
+            }
+            return changed;
         }
         finally
         {
@@ -37,44 +66,32 @@ public sealed class ClientApplications(IServiceScopeFactory scopes, RecordsDatab
         }
     }
 
-    private async Task<int> SyncOnceAsync(CancellationToken cancellationToken)
+    private async Task<bool> SyncClientAsync(IOpenIddictApplicationManager manager, AgencyClient client, CancellationToken cancellationToken)
     {
-        List<AgencyClient> clients;
-        await using (var db = database.CreateDbContext())
+        var application = await manager.FindByClientIdAsync(client.ClientId, cancellationToken);
+        if (client.Status != ClientStatus.Active)
         {
-            clients = await db.AgencyClients.AsNoTracking().ToListAsync(cancellationToken);
-        }
-        await using var scope = scopes.CreateAsyncScope();
-        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        var changed = 0;
-        foreach (var client in clients)
-        {
-            var application = await manager.FindByClientIdAsync(client.ClientId, cancellationToken);
-            if (client.Status != ClientStatus.Active)
-            {
-                if (application is not null)
-                {
-                    await manager.DeleteAsync(application, cancellationToken);
-                    changed++;
-                }
-                continue;
-            }
-            var wanted = Describe(client);
             if (application is null)
             {
-                await manager.CreateAsync(wanted, cancellationToken);
-                changed++;
-                continue;
+                return false;
             }
-            var current = new OpenIddictApplicationDescriptor();
-            await manager.PopulateAsync(current, application, cancellationToken);
-            if (!current.Permissions.SetEquals(wanted.Permissions) || !current.RedirectUris.SetEquals(wanted.RedirectUris) || current.DisplayName != wanted.DisplayName)
-            {
-                await manager.UpdateAsync(application, wanted, cancellationToken);
-                changed++;
-            }
+            await manager.DeleteAsync(application, cancellationToken);
+            return true;
         }
-        return changed;
+        var wanted = Describe(client);
+        if (application is null)
+        {
+            await manager.CreateAsync(wanted, cancellationToken);
+            return true;
+        }
+        var current = new OpenIddictApplicationDescriptor();
+        await manager.PopulateAsync(current, application, cancellationToken);
+        if (current.Permissions.SetEquals(wanted.Permissions) && current.RedirectUris.SetEquals(wanted.RedirectUris) && current.DisplayName == wanted.DisplayName)
+        {
+            return false;
+        }
+        await manager.UpdateAsync(application, wanted, cancellationToken);
+        return true;
     }
 
     private OpenIddictApplicationDescriptor Describe(AgencyClient client)

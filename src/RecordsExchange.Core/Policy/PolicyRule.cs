@@ -1,0 +1,137 @@
+using RecordsExchange.Core.Records;
+using LegalBasis = RecordsExchange.Protos.V1.LegalBasis;
+
+namespace RecordsExchange.Core.Policy;
+
+/// <summary>One rule: the conditions (all must hold) and the decision it gives when they do.</summary>
+public sealed class PolicyRule
+{
+    public required string Id { get; init; }
+    public required IReadOnlySet<PolicyMethod> Methods { get; init; }
+    public IReadOnlySet<string>? Clients { get; init; }
+    public IReadOnlySet<string>? Purposes { get; init; }
+    public IReadOnlySet<LegalBasis>? LegalBases { get; init; }
+    public IReadOnlySet<DetainerRequestType>? RequestTypes { get; init; }
+
+    /// <summary>A criterion the subject's record must meet.</summary>
+    public RecordCriterion? Record { get; init; }
+
+    public required PolicyDecision Decision { get; init; }
+
+    internal bool Matches(PolicyInput input, List<string>? trace)
+    {
+        // Which condition failed, as a number; the words are only built when someone asks (explain).
+        var failed = !Methods.Contains(input.Method) ? 1
+            : Clients is not null && !Clients.Contains(input.ClientId) ? 2
+            : Purposes is not null && !Purposes.Contains(input.PurposeCode) ? 3
+            : LegalBases is not null && !LegalBases.Contains(input.LegalBasis) ? 4
+            : RequestTypes is not null && (input.RequestType is not { } type || !RequestTypes.Contains(type)) ? 5
+            : Record is not null && !Record.IsMetBy(input.Charges, input.Today, trace) ? 6
+            : 0;
+        trace?.Add(failed == 0 ? $"{Id}: matches." : $"{Id}: does not match: {Miss(failed, input)}.");
+        return failed == 0;
+    }
+
+    private string Miss(int failed, PolicyInput input) => failed switch
+    {
+        1 => $"applies to {string.Join(", ", Methods)}, not {input.Method}",
+        2 => $"client {input.ClientId} is not one of {string.Join(", ", Clients!)}",
+        3 => $"purpose {input.PurposeCode} is not one of {string.Join(", ", Purposes!)}",
+        4 => $"legal basis {PolicyNames.Of(input.LegalBasis)} is not one of {string.Join(", ", LegalBases!.Select(PolicyNames.Of))}",
+        5 => $"request type {input.RequestType?.ToString().ToLowerInvariant() ?? "(none)"} is not one of {string.Join(", ", RequestTypes!.Select(t => t.ToString().ToLowerInvariant()))}",
+        _ => $"the record does not meet {Record!.Id}",
+    };
+}
+
+/// <summary>A test of a person's record, such as "meets Government Code 7282.5(a)": any one clause met by any one charge.</summary>
+public sealed class RecordCriterion
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+
+    /// <summary>Convictions reduced under Proposition 47 never count.</summary>
+    public bool ExcludeProp47Reduced { get; init; }
+
+    public required IReadOnlyList<ChargeClause> AnyOf { get; init; }
+
+    public bool IsMetBy(IReadOnlyList<Records.Charge> charges, DateOnly today, List<string>? trace = null)
+    {
+        for (var c = 0; c < charges.Count; c++)
+        {
+            var charge = charges[c];
+            if (ExcludeProp47Reduced && charge.Disposition is { Prop47Reduced: true })
+            {
+                trace?.Add($"  {Id}: {Describe(charge)}: reduced under Prop 47, never counts.");
+                continue;
+            }
+            for (var i = 0; i < AnyOf.Count; i++)
+            {
+                var clause = AnyOf[i];
+                if (clause.IsMetBy(charge, today))
+                {
+                    trace?.Add($"  {Id}: {Describe(charge)} meets \"{clause.Text}\".");
+                    return true;
+                }
+            }
+            trace?.Add($"  {Id}: {Describe(charge)} meets no clause.");
+        }
+        return false;
+    }
+
+    private static string Describe(Records.Charge charge) => charge.Disposition is { Result: DispositionResult.Convicted } d
+        ? $"{charge.Statute} ({charge.Level.ToString().ToLowerInvariant()}) convicted {d.DispositionDate:yyyy-MM-dd} as {(d.ConvictedLevel ?? charge.Level).ToString().ToLowerInvariant()}"
+        : charge.Disposition is { } other ? $"{charge.Statute} {other.Result.ToString().ToLowerInvariant()}"
+        : $"{charge.Statute} ({charge.Level.ToString().ToLowerInvariant()}) pending{(charge.ProbableCauseFound ? ", probable cause found" : "")}";
+}
+
+/// <summary>Whether the clause is about a conviction or a pending charge.</summary>
+public enum ClauseKind
+{
+    Convicted,
+    Pending,
+}
+
+/// <summary>One way a single charge can meet a criterion; every condition given must hold.</summary>
+public sealed class ChargeClause
+{
+    public required ClauseKind Kind { get; init; }
+    public bool? SeriousFelony { get; init; }
+    public bool? ViolentFelony { get; init; }
+    public bool? StatePrison { get; init; }
+    public OffenseLevel? ChargedAs { get; init; }
+    public OffenseLevel? ConvictedAs { get; init; }
+    public IReadOnlySet<OffenseCategory>? Categories { get; init; }
+    public int? WithinYears { get; init; }
+    public bool? ProbableCause { get; init; }
+
+    /// <summary>The clause as the file wrote it, for explanations.</summary>
+    public required string Text { get; init; }
+
+    public bool IsMetBy(Records.Charge charge, DateOnly today)
+    {
+        var disposition = charge.Disposition;
+        if (Kind == ClauseKind.Convicted)
+        {
+            if (disposition is not { Result: DispositionResult.Convicted })
+            {
+                return false;
+            }
+            var convictedAs = disposition.ConvictedLevel ?? charge.Level;
+            if ((ConvictedAs is { } level && convictedAs != level)
+                // Counted from the conviction: "within 5 years" is a conviction date after today minus 5 years.
+                || (WithinYears is { } years && disposition.DispositionDate <= today.AddYears(-years)))
+            {
+                return false;
+            }
+        }
+        else if (disposition is not null || (ProbableCause is { } found && charge.ProbableCauseFound != found))
+        {
+            return false;
+        }
+        return (SeriousFelony is not { } serious || charge.SeriousFelony == serious)
+            && (ViolentFelony is not { } violent || charge.ViolentFelony == violent)
+            && (StatePrison is not { } prison || charge.StatePrisonEligible == prison)
+            && (ChargedAs is not { } charged || charge.Level == charged)
+            && (Categories is null || Categories.Contains(charge.Category));
+    }
+}

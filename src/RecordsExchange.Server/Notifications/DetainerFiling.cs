@@ -1,0 +1,44 @@
+using RecordsExchange.Core.Detainers;
+using RecordsExchange.Core.Policy;
+using RecordsExchange.Data;
+using RecordsExchange.Data.Custody;
+using RecordsExchange.Protos.V1;
+using RecordsExchange.Server.Pipeline;
+using RecordsExchange.Server.Services;
+using Detainer = RecordsExchange.Core.Detainers.Detainer;
+
+namespace RecordsExchange.Server.Notifications;
+
+/// <summary>
+/// A detainer as a domain step: the policy decides it; it is recorded with what the county will do;
+/// the person gets a copy and the county's answer (TRUTH Act), whatever the answer.
+/// </summary>
+public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader, DetainerStore store, CallContext call, CallAudit audit, TimeProvider time)
+{
+    public async Task<(Detainer Detainer, PolicyDecision Decision)> FileAsync(FileDetainerRequest request, CancellationToken cancellationToken)
+    {
+        var policy = call.Policy;
+        var personId = await records.ResolveAsync(PolicyMethod.FileDetainer, request, cancellationToken);
+        var (person, booking) = await reader.ReadCustodyAsync(personId, cancellationToken);
+        var type = Core.Requests.RequestValidator.RequestTypeOf(request);
+        var decision = policy.Decide(new PolicyInput(PolicyMethod.FileDetainer, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis,
+            person.Charges, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), RequestType: type));
+        // A refused detainer is still answered (the agency learns what the county will do) and still recorded.
+        audit.Decided(decision);
+        var now = time.GetUtcNow();
+        var detainer = new Detainer
+        {
+            ClientId = call.ClientId, AgencyIdentifier = call.Client.AgencyIdentifier, PersonId = personId, BookingNumber = booking?.BookingNumber,
+            RequestType = type, IssuingOffice = request.IssuingOffice, EventNumber = request.EventNumber, FileNumber = request.FileNumber,
+            ProbableCauseBasis = request.ProbableCauseBasis.ToString(), WarrantType = request.WarrantType.ToString(),
+            LegalBasis = request.Context.LegalBasis.ToString(), LegalDocumentNumber = request.Context.LegalDocumentNumber, PurposeCode = request.Context.PurposeCode,
+            ReceivedAt = now, Honored = decision.Permitted, RuleId = decision.RuleId, Reason = decision.Reason, PolicyHash = decision.PolicySha256,
+        };
+        await store.FileAsync(detainer, new SubjectNotice
+        {
+            PersonId = personId, Kind = NoticeKind.DetainerCopy, BookingNumber = booking?.BookingNumber, CreatedAt = now,
+            Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted, Reason = decision.Reason,
+        }, cancellationToken);
+        return (detainer, decision);
+    }
+}
