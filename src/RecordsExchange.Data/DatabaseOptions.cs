@@ -9,6 +9,12 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     public string ConnectionString { get; set; } = "Data Source=data/records.db";
+
+    /// <summary>
+    /// How long a statement waits for a lock someone else holds before it fails; a call that cannot
+    /// get its audit entry written in that time fails closed (UNAVAILABLE). No retry is added on top.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public enum DatabaseProvider

@@ -14,18 +14,22 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
     public RecordsDatabase(DatabaseOptions options)
     {
         _provider = options.Provider;
+        // The busy timeout (SQLite) bounds the wait for a lock; the command timeout, in whole seconds,
+        // is set no longer, so the provider's own retry on a busy database adds no second wait.
+        var commandTimeout = Math.Max(1, (int)options.LockTimeout.TotalSeconds);
         // Pooled: creating a context costs more than the small queries each call makes.
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                EnsureSqliteDirectory(options.ConnectionString);
+                ProtectSqliteFiles(options.ConnectionString);
                 var sqlite = new PooledDbContextFactory<SqliteRecordsDbContext>(new DbContextOptionsBuilder<SqliteRecordsDbContext>()
-                    .UseSqlite(options.ConnectionString).AddInterceptors(new SqliteDurabilityInterceptor()).Options);
+                    .UseSqlite(options.ConnectionString, o => o.CommandTimeout(commandTimeout))
+                    .AddInterceptors(new SqliteDurabilityInterceptor(options.LockTimeout)).Options);
                 _create = sqlite.CreateDbContext;
                 break;
             case DatabaseProvider.SqlServer:
                 var sqlServer = new PooledDbContextFactory<SqlServerRecordsDbContext>(new DbContextOptionsBuilder<SqlServerRecordsDbContext>()
-                    .UseSqlServer(options.ConnectionString).Options);
+                    .UseSqlServer(options.ConnectionString, o => o.CommandTimeout(commandTimeout)).Options);
                 _create = sqlServer.CreateDbContext;
                 break;
             default:
@@ -47,13 +51,44 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
         await db.Database.MigrateAsync(cancellationToken);
     }
 
-    private static void EnsureSqliteDirectory(string connectionString)
+    /// <summary>
+    /// The database holds criminal records and the ledger: on Unix its folder is created readable by
+    /// the owner only (0700), and the file and its WAL and shared-memory companions are 0600 (SQLite
+    /// gives the companions the database file's mode, so the file is created before SQLite opens it).
+    /// </summary>
+    private static void ProtectSqliteFiles(string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (!string.IsNullOrEmpty(file) && file != ":memory:" && directory is not null)
+        if (string.IsNullOrEmpty(file) || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return;
+        }
+        var path = Path.GetFullPath(file);
+        var directory = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(directory);
+            return;
+        }
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Already there (another process may have just made it); its mode is checked below.
+        }
+        foreach (var existing in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+        {
+            if ((File.GetUnixFileMode(existing) & ~OwnerOnly) != 0)
+            {
+                File.SetUnixFileMode(existing, OwnerOnly);
+            }
         }
     }
 }

@@ -1,20 +1,69 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Records;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Protos.V1;
+using Charge = RecordsExchange.Core.Records.Charge;
 
 namespace RecordsExchange.Data;
 
 /// <summary>Finds exactly one person by an exact identifier and reads what a method may need about them.</summary>
+/// <remarks>
+/// Every read on the call path goes through an index by the person's key or an exact identifier, so a
+/// call costs the same however many people the jail holds; <see cref="HotReads"/> names them so a test
+/// can ask SQLite for their plans. An earlier shape, People.Include(Charges).ThenInclude(Booking),
+/// made SQLite scan every charge in the database on every call. They are compiled once: EF's query
+/// pipeline otherwise costs more than SQLite itself.
+/// </remarks>
 public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
 {
-    // The per-call reads are compiled once: EF's query pipeline otherwise costs more than SQLite.
-    private static readonly Func<RecordsDbContext, long, Task<Person>> s_history = EF.CompileAsyncQuery(
-        (RecordsDbContext db, long id) => db.People.AsNoTracking().Include(p => p.Charges).ThenInclude(c => c.Booking).Single(p => p.Id == id));
+    private static readonly Expression<Func<RecordsDbContext, long, IQueryable<Person>>> s_person =
+        (db, id) => db.People.AsNoTracking().Where(p => p.Id == id);
 
-    private static readonly Func<RecordsDbContext, long, Task<Booking?>> s_latestBooking = EF.CompileAsyncQuery(
-        (RecordsDbContext db, long id) => db.Bookings.AsNoTracking().Where(b => b.PersonId == id).OrderByDescending(b => b.Id).FirstOrDefault());
+    private static readonly Expression<Func<RecordsDbContext, long, IQueryable<Charge>>> s_charges =
+        (db, id) => db.Charges.AsNoTracking().Include(c => c.Booking).Where(c => c.PersonId == id);
+
+    private static readonly Expression<Func<RecordsDbContext, long, IQueryable<Booking>>> s_latestBooking =
+        (db, id) => db.Bookings.AsNoTracking().Where(b => b.PersonId == id).OrderByDescending(b => b.Id).Take(1);
+
+    private static readonly Expression<Func<RecordsDbContext, string, IQueryable<long>>> s_byBooking =
+        (db, number) => db.Bookings.Where(b => b.BookingNumber == number).Select(b => b.PersonId);
+
+    private static readonly Expression<Func<RecordsDbContext, string, IQueryable<long>>> s_byPersonNumber =
+        (db, number) => db.People.Where(p => p.CountyPersonNumber == number).Select(p => p.Id);
+
+    private static readonly Expression<Func<RecordsDbContext, string, IQueryable<long>>> s_byFbiNumber =
+        (db, number) => db.People.Where(p => p.FbiNumber == number).Select(p => p.Id);
+
+    private static readonly Expression<Func<RecordsDbContext, string, IQueryable<long>>> s_byStateId =
+        (db, number) => db.People.Where(p => p.StateId == number).Select(p => p.Id);
+
+    // Two rows are enough to know a name is ambiguous; counting further would only leak.
+    private static readonly Expression<Func<RecordsDbContext, string, string, DateOnly, IQueryable<long>>> s_byName =
+        (db, last, first, dob) => db.People.Where(p => p.LastNameKey == last && p.FirstNameKey == first && p.DateOfBirth == dob).Select(p => p.Id).Take(2);
+
+    private static readonly Func<RecordsDbContext, long, IAsyncEnumerable<Person>> s_personQuery = EF.CompileAsyncQuery(s_person);
+    private static readonly Func<RecordsDbContext, long, IAsyncEnumerable<Charge>> s_chargesQuery = EF.CompileAsyncQuery(s_charges);
+    private static readonly Func<RecordsDbContext, long, IAsyncEnumerable<Booking>> s_latestBookingQuery = EF.CompileAsyncQuery(s_latestBooking);
+    private static readonly Func<RecordsDbContext, string, IAsyncEnumerable<long>> s_byBookingQuery = EF.CompileAsyncQuery(s_byBooking);
+    private static readonly Func<RecordsDbContext, string, IAsyncEnumerable<long>> s_byPersonNumberQuery = EF.CompileAsyncQuery(s_byPersonNumber);
+    private static readonly Func<RecordsDbContext, string, IAsyncEnumerable<long>> s_byFbiNumberQuery = EF.CompileAsyncQuery(s_byFbiNumber);
+    private static readonly Func<RecordsDbContext, string, IAsyncEnumerable<long>> s_byStateIdQuery = EF.CompileAsyncQuery(s_byStateId);
+    private static readonly Func<RecordsDbContext, string, string, DateOnly, IAsyncEnumerable<long>> s_byNameQuery = EF.CompileAsyncQuery(s_byName);
+
+    /// <summary>Every read a call makes, by name, as SQL for this context's provider (for query-plan tests).</summary>
+    public static IReadOnlyDictionary<string, string> HotReads(RecordsDbContext db) => new Dictionary<string, string>
+    {
+        ["person by key"] = s_person.Compile()(db, 1).ToQueryString(),
+        ["charges by person"] = s_charges.Compile()(db, 1).ToQueryString(),
+        ["latest booking by person"] = s_latestBooking.Compile()(db, 1).ToQueryString(),
+        ["resolve booking number"] = s_byBooking.Compile()(db, "B").ToQueryString(),
+        ["resolve county person number"] = s_byPersonNumber.Compile()(db, "P").ToQueryString(),
+        ["resolve FBI number"] = s_byFbiNumber.Compile()(db, "F").ToQueryString(),
+        ["resolve state id"] = s_byStateId.Compile()(db, "S").ToQueryString(),
+        ["resolve name and date of birth"] = s_byName.Compile()(db, "L", "F", new DateOnly(1980, 1, 2)).ToQueryString(),
+    };
 
     /// <summary>The internal key of the one person the reference names.</summary>
     /// <exception cref="SubjectNotFoundException">No person matches.</exception>
@@ -22,17 +71,16 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     public async Task<long> ResolveAsync(SubjectRef subject, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
-        IQueryable<long> matches = subject.IdentifierCase switch
+        var matches = subject.IdentifierCase switch
         {
-            SubjectRef.IdentifierOneofCase.BookingNumber => db.Bookings.Where(b => b.BookingNumber == subject.BookingNumber).Select(b => b.PersonId),
-            SubjectRef.IdentifierOneofCase.CountyPersonNumber => db.People.Where(p => p.CountyPersonNumber == subject.CountyPersonNumber).Select(p => p.Id),
-            SubjectRef.IdentifierOneofCase.FbiNumber => db.People.Where(p => p.FbiNumber == subject.FbiNumber).Select(p => p.Id),
-            SubjectRef.IdentifierOneofCase.StateId => db.People.Where(p => p.StateId == subject.StateId).Select(p => p.Id),
-            SubjectRef.IdentifierOneofCase.NameAndBirthDate => ByNameAndBirthDate(db, subject.NameAndBirthDate),
+            SubjectRef.IdentifierOneofCase.BookingNumber => s_byBookingQuery(db, subject.BookingNumber),
+            SubjectRef.IdentifierOneofCase.CountyPersonNumber => s_byPersonNumberQuery(db, subject.CountyPersonNumber),
+            SubjectRef.IdentifierOneofCase.FbiNumber => s_byFbiNumberQuery(db, subject.FbiNumber),
+            SubjectRef.IdentifierOneofCase.StateId => s_byStateIdQuery(db, subject.StateId),
+            SubjectRef.IdentifierOneofCase.NameAndBirthDate => ByName(db, subject.NameAndBirthDate),
             _ => throw new SubjectNotFoundException(),
         };
-        // Two rows are enough to know the reference is ambiguous; counting further would only leak.
-        var found = await matches.Distinct().Take(2).ToListAsync(cancellationToken);
+        var found = await ToListAsync(matches, cancellationToken);
         return found.Count switch
         {
             0 => throw new SubjectNotFoundException(),
@@ -44,26 +92,39 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     /// <summary>The person with charges (and their dispositions and bookings), oldest offense first.</summary>
     public async Task<Person> ReadHistoryAsync(long personId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         await using var db = contexts.CreateDbContext();
-        var person = await s_history(db, personId);
-        person.Charges.Sort((a, b) => a.OffenseDate.CompareTo(b.OffenseDate));
-        return person;
+        return await ReadPersonAsync(db, personId, cancellationToken);
     }
 
     /// <summary>The person with charges (the policy decides on them) and their most recent booking (or none).</summary>
     public async Task<(Person Person, Booking? Booking)> ReadCustodyAsync(long personId, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         await using var db = contexts.CreateDbContext();
-        return (await s_history(db, personId), await s_latestBooking(db, personId));
+        var person = await ReadPersonAsync(db, personId, cancellationToken);
+        var booking = (await ToListAsync(s_latestBookingQuery(db, personId), cancellationToken)).SingleOrDefault();
+        return (person, booking);
     }
 
-    private static IQueryable<long> ByNameAndBirthDate(RecordsDbContext db, NameAndBirthDate name)
+    private static async Task<Person> ReadPersonAsync(RecordsDbContext db, long personId, CancellationToken cancellationToken)
     {
-        var last = Person.NameKey(name.LastName);
-        var first = Person.NameKey(name.FirstName);
-        var dob = CalendarDates.TryToDateOnly(name.DateOfBirth, out var date) ? date : throw new SubjectNotFoundException();
-        return db.People.Where(p => p.LastNameKey == last && p.FirstNameKey == first && p.DateOfBirth == dob).Select(p => p.Id);
+        var person = (await ToListAsync(s_personQuery(db, personId), cancellationToken)).SingleOrDefault() ?? throw new SubjectNotFoundException();
+        person.Charges = await ToListAsync(s_chargesQuery(db, personId), cancellationToken);
+        person.Charges.Sort((a, b) => a.OffenseDate.CompareTo(b.OffenseDate));
+        return person;
+    }
+
+    private static IAsyncEnumerable<long> ByName(RecordsDbContext db, NameAndBirthDate name) =>
+        CalendarDates.TryToDateOnly(name.DateOfBirth, out var dob)
+            ? s_byNameQuery(db, Person.NameKey(name.LastName), Person.NameKey(name.FirstName), dob)
+            : throw new SubjectNotFoundException();
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            list.Add(row);
+        }
+        return list;
     }
 }

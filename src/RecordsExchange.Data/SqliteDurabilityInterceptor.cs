@@ -7,14 +7,14 @@ namespace RecordsExchange.Data;
 
 /// <summary>
 /// Sets every SQLite connection to a full sync on commit, so a committed audit entry survives a
-/// power loss, and to wait on a locked database instead of failing at once. Write-ahead logging is
+/// power loss, and to wait on a locked database for the configured lock timeout, no longer. Write-ahead logging is
 /// a property of the file, set once when the database is migrated (<see cref="EnableWriteAheadLog"/>):
 /// asking for it on every pooled open takes locks that stall readers behind the writer.
 /// </summary>
-internal sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
+internal sealed class SqliteDurabilityInterceptor(TimeSpan lockTimeout) : DbConnectionInterceptor
 {
     public const string EnableWriteAheadLog = "PRAGMA journal_mode=WAL;";
-    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+    private readonly string _pragmas = $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={(long)lockTimeout.TotalMilliseconds};";
 
     // Pragmas belong to the native connection, which the pool keeps across opens: set them once each.
     private static readonly ConditionalWeakTable<object, object> s_configured = [];
@@ -24,7 +24,7 @@ internal sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
         if (FirstOpen(connection))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
     }
@@ -34,7 +34,7 @@ internal sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
         if (FirstOpen(connection))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

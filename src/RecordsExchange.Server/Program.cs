@@ -3,15 +3,20 @@ using RecordsExchange.Server.Extensions;
 
 // Settings files ship beside the binary; relative paths inside them (database, certificates)
 // are relative to the working directory, which `dotnet run` sets to the repository root.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddRecordsExchange();
-
 try
 {
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddRecordsExchange();
     var app = builder.Build();
     app.MapRecordsExchange();
     await app.RunAsync();
     return 0;
+}
+catch (RecordsExchange.Server.Startup.SettingsException invalid)
+{
+    // Every problem at once, one line each, no stack trace.
+    await Console.Error.WriteLineAsync(invalid.Message);
+    return 1;
 }
 catch (OptionsValidationException invalid)
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using RecordsExchange.Core.Certificates;
+using RecordsExchange.Server.Startup;
 
 namespace RecordsExchange.Server;
 
@@ -16,10 +17,11 @@ public sealed class ServerOptions
     public string? PublicEndpoint { get; set; } = "0.0.0.0:8443";
 
     /// <summary>
-    /// When set, a development county CA, server certificate and demo agency certificate are created
-    /// in this folder on first start, and the demo agency is registered. Empty it for production.
+    /// In the Development environment only: a development county CA, server certificate and demo
+    /// client certificates are created in this folder on first start, and the demo clients are
+    /// registered. appsettings.Development.json sets it; anywhere else it must stay empty.
     /// </summary>
-    public string? DevelopmentCertificatesDirectory { get; set; } = "certs/dev";
+    public string? DevelopmentCertificatesDirectory { get; set; }
 
     /// <summary>The county CA certificate that every agency client certificate must chain to (PEM or DER).</summary>
     public string? CaCertificatePath { get; set; }
@@ -32,21 +34,15 @@ public sealed class ServerOptions
     /// <summary>Serves the unaudited BenchmarkService.Echo baseline for `rx bench`; never in production.</summary>
     public bool EnableBenchmarkEcho { get; set; }
 
-    /// <summary>How many synthetic demo people to load into an empty database; 0 loads none.</summary>
-    public int DemoPeople { get; set; } = 200;
-
-    /// <summary>The CA path in force: the configured one, or the development one.</summary>
-    public string EffectiveCaCertificatePath => CaCertificatePath ?? Development!.CaCertificatePath;
-
-    /// <summary>The server certificate path in force: the configured one, or the development one.</summary>
-    public string EffectiveServerCertificatePath => ServerCertificatePath ?? Development!.ServerPfxPath;
+    /// <summary>How many synthetic demo people to load into an empty database; 0 loads none. Development only.</summary>
+    public int DemoPeople { get; set; }
 
     public DevelopmentCertificates? Development =>
         string.IsNullOrWhiteSpace(DevelopmentCertificatesDirectory) ? null : new DevelopmentCertificates(DevelopmentCertificatesDirectory);
 }
 
 /// <summary>Reports every configuration problem at once, so a misconfigured server refuses to start with one readable message.</summary>
-internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IValidateOptions<ServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
@@ -59,27 +55,22 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         {
             problems.Add($"{ServerOptions.SectionName}:PublicEndpoint '{options.PublicEndpoint}' is not an address:port such as 0.0.0.0:8443 (or empty to turn it off).");
         }
-        if (options.Development is null)
+        var development = environment.IsDevelopment();
+        if (options.Development is not null && !development)
         {
-            RequireFile(options.CaCertificatePath, "CaCertificatePath", problems);
-            RequireFile(options.ServerCertificatePath, "ServerCertificatePath", problems);
+            problems.Add($"{ServerOptions.SectionName}:DevelopmentCertificatesDirectory is set, but the development PKI is only for the Development environment "
+                + $"(this is '{environment.EnvironmentName}'); empty it and set CaCertificatePath and ServerCertificatePath to the county's own.");
         }
+        SettingsFiles.RequireCertificate(options.CaCertificatePath, $"{ServerOptions.SectionName}:CaCertificatePath", "the county CA certificate (PEM or DER)", problems);
+        SettingsFiles.RequirePfx(options.ServerCertificatePath, options.ServerCertificatePassword, $"{ServerOptions.SectionName}:ServerCertificatePath", "the server certificate with its key (PKCS#12)", problems);
         if (options.DemoPeople is < 0 or > 100_000)
         {
             problems.Add($"{ServerOptions.SectionName}:DemoPeople must be between 0 and 100000.");
         }
+        else if (options.DemoPeople > 0 && !development)
+        {
+            problems.Add($"{ServerOptions.SectionName}:DemoPeople is {options.DemoPeople}, but synthetic demo people are only loaded in the Development environment; set it to 0.");
+        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static void RequireFile(string? path, string key, List<string> problems)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            problems.Add($"{ServerOptions.SectionName}:{key} is required when DevelopmentCertificatesDirectory is empty.");
-        }
-        else if (!File.Exists(path))
-        {
-            problems.Add($"{ServerOptions.SectionName}:{key} '{path}' does not exist.");
-        }
     }
 }

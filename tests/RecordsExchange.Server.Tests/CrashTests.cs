@@ -245,7 +245,7 @@ public sealed partial class CrashTests : IAsyncDisposable
     }
 
     // The server is built next to this test assembly's own configuration (Debug or Release).
-    private static string ServerAssemblyPath()
+    internal static string ServerAssemblyPath()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = here.Parent!.Name;

@@ -106,8 +106,8 @@ public class RecordsServer : IAsyncLifetime
     public static Uri AgencyAddress(WebApplication app) =>
         new($"https://localhost:{app.Services.GetRequiredService<BoundListeners>().AgencyEndpoint.Port}");
 
-    /// <summary>Builds the server exactly as Program.cs does, with the given settings.</summary>
-    public static WebApplication Build(Dictionary<string, string?> settings) => RecordsExchangeExtensions.BuildHost(settings, "Testing");
+    /// <summary>Builds the server exactly as Program.cs does, with the given settings, in the given environment.</summary>
+    public static WebApplication Build(Dictionary<string, string?> settings, string environment = "Testing") => RecordsExchangeExtensions.BuildHost(settings, environment);
 
     private readonly List<IDisposable> _connections = [];
 

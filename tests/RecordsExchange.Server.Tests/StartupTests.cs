@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RecordsExchange.Client;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Certificates;
@@ -18,28 +17,94 @@ public sealed class StartupTests : IDisposable
         ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
         ["RecordsExchange:PublicEndpoint"] = "",
         ["RecordsExchange:DevelopmentCertificatesDirectory"] = Path.Combine(_directory, "certs"),
+        ["RecordsExchange:DemoPeople"] = "200",
         ["Database:ConnectionString"] = $"Data Source={Path.Combine(_directory, "records.db")}",
     };
 
     [Fact]
-    public async Task Start_MisconfiguredServer_RefusesWithEveryProblemAtOnce()
+    public void Build_MisconfiguredServer_RefusesWithEveryProblemOfEverySectionAtOnce()
     {
         var settings = new Dictionary<string, string?>
         {
             ["RecordsExchange:AgencyEndpoint"] = "not-an-endpoint",
-            ["RecordsExchange:DevelopmentCertificatesDirectory"] = "",
             ["RecordsExchange:ServerCertificatePath"] = Path.Combine(_directory, "missing.pfx"),
             ["RecordsExchange:DemoPeople"] = "-1",
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(_directory, "records.db")}",
+            ["Ledger:CheckpointInterval"] = "00:00:00",
+            ["Tokens:Issuer"] = "http://plain.example/",
+            ["Limits:ConcurrentStreamsPerClient"] = "0",
+            ["Requests:MaxJustificationLength"] = "5000",
         };
 
-        // Kestrel reads the validated options while the host is built, so the refusal may come from Build or Start.
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => await RecordsServer.Build(settings).StartAsync());
+        // Checked before anything reads a section: one exception, every problem, each naming its setting.
+        var refused = Assert.Throws<Startup.SettingsException>(() => RecordsServer.Build(settings));
 
-        Assert.Contains(refused.Failures, f => f.Contains("AgencyEndpoint 'not-an-endpoint'"));
-        Assert.Contains(refused.Failures, f => f.Contains("CaCertificatePath is required"));
-        Assert.Contains(refused.Failures, f => f.Contains("missing.pfx' does not exist"));
-        Assert.Contains(refused.Failures, f => f.Contains("DemoPeople"));
+        Assert.Contains(refused.Problems, p => p.Contains("AgencyEndpoint 'not-an-endpoint'"));
+        Assert.Contains(refused.Problems, p => p.Contains("RecordsExchange:CaCertificatePath is required"));
+        Assert.Contains(refused.Problems, p => p.Contains("missing.pfx' does not exist"));
+        Assert.Contains(refused.Problems, p => p.Contains("DemoPeople"));
+        Assert.Contains(refused.Problems, p => p.Contains("Ledger:SigningKeyPath is required"));
+        Assert.Contains(refused.Problems, p => p.Contains("Ledger:CheckpointInterval"));
+        Assert.Contains(refused.Problems, p => p.Contains("Tokens:Issuer"));
+        Assert.Contains(refused.Problems, p => p.Contains("Tokens:SigningCertificatePath is required"));
+        Assert.Contains(refused.Problems, p => p.Contains("Limits:ConcurrentStreamsPerClient"));
+        Assert.Contains(refused.Problems, p => p.Contains("Requests:MaxJustificationLength"));
+        Assert.All(refused.Problems, p => Assert.DoesNotContain("   at ", p));
+    }
+
+    [Fact]
+    public async Task Program_MisconfiguredServer_PrintsEveryProblemWithoutAStackTraceAndExits1()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        start.ArgumentList.Add(CrashTests.ServerAssemblyPath());
+        start.ArgumentList.Add("--RecordsExchange:AgencyEndpoint=nowhere");
+        start.ArgumentList.Add("--Ledger:SigningKeyPath=" + Path.Combine(_directory, "no.key"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(1, process.ExitCode);
+        var text = await error + await output;
+        Assert.StartsWith("RecordsExchange cannot start; fix these settings:", text);
+        Assert.Contains("AgencyEndpoint 'nowhere'", text);
+        Assert.Contains("RecordsExchange:CaCertificatePath is required", text);
+        Assert.Contains("no.key' does not exist", text);
+        Assert.Contains("Tokens:SigningCertificatePath is required", text);
+        Assert.DoesNotContain("   at ", text);
+        Assert.DoesNotContain("Exception", text);
+    }
+
+    [Fact]
+    public void Build_ProductionWithDevelopmentDefaults_RefusesAndCreatesNothing()
+    {
+        var settings = DevelopmentSettings();
+        settings["RecordsExchange:DemoPeople"] = "200";
+        var certificates = settings["RecordsExchange:DevelopmentCertificatesDirectory"]!;
+
+        var refused = Assert.Throws<Startup.SettingsException>(() => RecordsServer.Build(settings, "Production"));
+
+        Assert.Contains(refused.Problems, p => p.Contains("DevelopmentCertificatesDirectory is set, but the development PKI is only for the Development environment"));
+        Assert.Contains(refused.Problems, p => p.Contains("synthetic demo people are only loaded in the Development environment"));
+        Assert.Contains(refused.Problems, p => p.Contains("RecordsExchange:CaCertificatePath is required"));
+        Assert.Contains(refused.Problems, p => p.Contains("RecordsExchange:ServerCertificatePath is required"));
+        Assert.Contains(refused.Problems, p => p.Contains("Ledger:SigningKeyPath is required"));
+        Assert.Contains(refused.Problems, p => p.Contains("Tokens:EncryptionCertificatePath is required"));
+        // No development CA, key or token certificate was minted outside Development.
+        Assert.False(Directory.Exists(certificates));
+    }
+
+    [Fact]
+    public void Build_ProductionWithAConfiguredLedgerKeyThatIsMissing_NamesItAndDoesNotCreateIt()
+    {
+        var key = Path.Combine(_directory, "ledger.key");
+        var settings = new Dictionary<string, string?> { ["Ledger:SigningKeyPath"] = key };
+
+        var refused = Assert.Throws<Startup.SettingsException>(() => RecordsServer.Build(settings, "Production"));
+
+        Assert.Contains(refused.Problems, p => p.Contains($"Ledger:SigningKeyPath: '{key}' does not exist"));
+        Assert.False(File.Exists(key));
     }
 
     [Fact]
@@ -47,7 +112,7 @@ public sealed class StartupTests : IDisposable
     {
         var settings = DevelopmentSettings();
         var development = new DevelopmentCertificates(settings["RecordsExchange:DevelopmentCertificatesDirectory"]!);
-        await using (var app = RecordsServer.Build(settings))
+        await using (var app = RecordsServer.Build(settings, "Development"))
         {
             await app.StartAsync();
             var address = RecordsServer.AgencyAddress(app);
@@ -67,7 +132,7 @@ public sealed class StartupTests : IDisposable
         }
 
         var caBefore = await File.ReadAllBytesAsync(development.CaCertificatePath);
-        await using (var again = RecordsServer.Build(settings))
+        await using (var again = RecordsServer.Build(settings, "Development"))
         {
             await again.StartAsync();
             await using var db = again.Services.GetRequiredService<RecordsDatabase>().CreateDbContext();

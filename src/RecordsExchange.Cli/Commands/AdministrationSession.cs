@@ -24,7 +24,7 @@ internal sealed class AdministrationSession : IAsyncDisposable
 
     public static async Task<AdministrationSession> OpenAsync(DatabaseArguments arguments, ParseResult parse, CancellationToken cancellationToken)
     {
-        var database = arguments.Open(parse);
+        var database = arguments.Open(parse, mayCreate: true);
         await database.MigrateAsync(cancellationToken);
         var ledger = new GroupCommitLedger(database, new LedgerOptions());
         await ledger.InitializeAsync(cancellationToken);

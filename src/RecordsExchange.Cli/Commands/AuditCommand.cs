@@ -199,7 +199,7 @@ internal static class AuditCommand
             }
             if (verifier.Problem is { } problem)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"rx: verification FAILED at entry {problem.Sequence}: {problem.Reason}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"rx: verification FAILED{problem.Headline}");
                 return 1;
             }
             await output.WriteLineAsync($"Verified {verifier.Count} entries, {stored.Count} signed checkpoints and {keptFiles.Length} kept checkpoints. "

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
+using CsvHelper;
 using Google.Rpc;
 using Grpc.Core;
 using RecordsExchange.Client;
@@ -24,18 +24,18 @@ internal static class IngestCommand
     private static Command CreateCsv()
     {
         var file = new Argument<string>("FILE") { Description = "CSV with a header row; the 'record' column says what each row is (see the README)." };
-        var server = new Option<string>("--server") { Description = "Agency listener address.", DefaultValueFactory = _ => "https://localhost:5443" };
+        var server = new Option<string>("--server") { Description = "Agency listener address (default: $RX_SERVER, else https://localhost:5443).", DefaultValueFactory = _ => CommandErrors.DefaultServer };
         var certificate = new Option<string>("--cert") { Description = "The jail management system's certificate with key (PKCS#12).", DefaultValueFactory = _ => s_development.DemoJmsPfxPath };
         var ca = new Option<string>("--ca") { Description = "County CA certificate the server must chain to.", DefaultValueFactory = _ => s_development.CaCertificatePath };
         var csv = new Command("csv", "Send every row as one idempotent event; print each rejected row with its line and reason. Good rows are kept.") { file, server, certificate, ca };
         csv.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var rows = CsvRows.Read(parse.GetRequiredValue(file));
+            var (rows, rejected) = CsvRows.Read(parse.GetRequiredValue(file));
+            var total = rows.Count + rejected.Count;
             using var agency = AgencyConnection.Open(AgencyConnectionOptions.FromFiles(new Uri(parse.GetRequiredValue(server)), parse.GetRequiredValue(certificate), parse.GetRequiredValue(ca)));
             var ingest = new IngestService.IngestServiceClient(agency.Invoker);
             var (applied, replayed, queued) = (0, 0, 0L);
-            var rejected = new List<string>();
             await Progress.RunAsync("ingesting", rows.Count, async report =>
             {
                 foreach (var row in rows)
@@ -47,21 +47,21 @@ internal static class IngestCommand
                     }
                     catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.AlreadyExists)
                     {
-                        rejected.Add($"line {row.Line}: rejected: {Reason(ex)}");
+                        rejected.Add((row.Line, Reason(ex)));
                     }
                     catch (FormatException ex)
                     {
-                        rejected.Add($"line {row.Line}: rejected: {ex.Message}");
+                        rejected.Add((row.Line, ex.Message));
                     }
                     report(1);
                 }
                 return 0;
             });
-            foreach (var line in rejected)
+            foreach (var (line, reason) in rejected.OrderBy(r => r.Line))
             {
-                await output.WriteLineAsync(line);
+                await output.WriteLineAsync($"line {line}: rejected: {reason}");
             }
-            await output.WriteLineAsync($"{rows.Count} row(s): {applied} applied, {replayed} already applied (no change), {rejected.Count} rejected; {queued} release notification(s) queued.");
+            await output.WriteLineAsync($"{total} row(s): {applied} applied, {replayed} already applied (no change), {rejected.Count} rejected; {queued} release notification(s) queued.");
             await output.WriteLineAsync(rejected.Count == 0
                 ? "All rows are in."
                 : "The applied rows are kept (each row is its own event). Fix the rejected rows and load the file again: rows already applied are replayed as no-ops.");
@@ -171,76 +171,50 @@ internal sealed class CsvRow(int line, IReadOnlyDictionary<string, string> value
     }
 }
 
-/// <summary>Reads RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks).</summary>
+/// <summary>
+/// Reads a jail system export (RFC 4180, comma-separated, a header row) with CsvHelper. Every data
+/// row either comes back to be sent or is rejected with its line number: a row with a quote inside an
+/// unquoted field, text after a closing quote, or a quoted field that runs past its line is malformed,
+/// and one bad quote never swallows the rows after it (a line break always ends a row).
+/// </summary>
 internal static class CsvRows
 {
-    public static List<CsvRow> Read(string path)
+    public static (List<CsvRow> Rows, List<(int Line, string Reason)> Rejected) Read(string path)
     {
-        var records = Parse(File.ReadAllText(path, Encoding.UTF8));
-        if (records.Count == 0)
+        var rejected = new List<(int Line, string Reason)>();
+        var options = new CsvReaderOptions
+        {
+            Separator = ',', HasHeader = true, AllowLineBreaksInQuotes = false, TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = bad => rejected.Add(((int)bad.LineNumber, Describe(bad.Reason))),
+        };
+        using var reader = CsvReader.FromFile(path, options);
+        var header = reader.Headers.Select(h => h.Trim()).ToList();
+        if (header.Count == 0 || header.All(h => h.Length == 0))
         {
             throw new FormatException($"{path} is empty; the first row must name the columns.");
         }
-        var header = records[0].Fields.Select(h => h.Trim()).ToList();
-        return [.. records.Skip(1).Where(r => r.Fields.Any(f => f.Length > 0)).Select(r => new CsvRow(r.Line,
-            header.Select((name, i) => (name, value: i < r.Fields.Count ? r.Fields[i].Trim() : "")).ToDictionary(p => p.name, p => p.value)))];
+        var rows = new List<CsvRow>();
+        while (reader.Read())
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < header.Count; i++)
+            {
+                values.TryAdd(header[i], i < reader.FieldCount ? reader.GetString(i).Trim() : "");
+            }
+            if (values.Values.Any(v => v.Length > 0))
+            {
+                rows.Add(new CsvRow((int)reader.LineNumber, values));
+            }
+        }
+        return (rows, rejected);
     }
 
-    private static List<(int Line, List<string> Fields)> Parse(string text)
+    private static string Describe(CsvMalformedReason reason) => reason switch
     {
-        var records = new List<(int, List<string>)>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var (line, recordLine, quoted) = (1, 1, false);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    line += c == '\n' ? 1 : 0;
-                    field.Append(c);
-                }
-                continue;
-            }
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    records.Add((recordLine, fields));
-                    fields = [];
-                    recordLine = ++line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-        }
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            records.Add((recordLine, fields));
-        }
-        return records;
-    }
+        CsvMalformedReason.StrayQuote => "a quote character inside an unquoted field (quote the whole field and double the quote)",
+        CsvMalformedReason.TextAfterClosingQuote => "text after the closing quote of a quoted field",
+        CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.LineBreakInQuotes => "a quoted field is not closed on its line",
+        _ => "malformed CSV (" + reason + ")",
+    };
 }

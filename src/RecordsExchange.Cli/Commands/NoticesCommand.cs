@@ -46,9 +46,9 @@ internal static class NoticesCommand
         return Build("list", "List notices: id, kind, person, booking, created, served.", [pending], [], async (parse, _, store, ct) =>
         {
             var notices = await store.NoticesAsync(parse.GetValue(pending), ct);
-            var lines = new List<string> { $"{"id",5}  {"kind",-18} {"person",7}  {"booking",-14} {"created (UTC)",-16}  served" };
+            var lines = new List<string> { $"{"id",5}  {"kind",-18} {"person",-14}  {"booking",-14} {"created (UTC)",-16}  served" };
             lines.AddRange(notices.Select(n => string.Create(CultureInfo.InvariantCulture,
-                $"{n.Id,5}  {n.Kind,-18} {n.PersonId,7}  {n.BookingNumber ?? "-",-14} {n.CreatedAt:yyyy-MM-dd HH:mm}  {(n.ServedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} by {n.ServedBy}" : "PENDING")}")));
+                $"{n.Notice.Id,5}  {n.Notice.Kind,-18} {n.PersonNumber,-14}  {n.Notice.BookingNumber ?? "-",-14} {n.Notice.CreatedAt:yyyy-MM-dd HH:mm}  {(n.Notice.ServedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} by {n.Notice.ServedBy}" : "PENDING")}")));
             lines.Add($"{notices.Count} notice(s){(parse.GetValue(pending) ? " pending" : "")}.");
             return string.Join(Environment.NewLine, lines) + Environment.NewLine;
         });
@@ -60,14 +60,14 @@ internal static class NoticesCommand
         var language = new Option<string>("--language") { Description = "Language code of a notices/*.yaml file, for example en or es.", DefaultValueFactory = _ => "en" };
         var output = new Option<string>("--out") { Description = "Write the HTML page to this file instead of the terminal." };
         var templates = new Option<string>("--templates") { Description = "The folder of notice texts.", DefaultValueFactory = _ => Directory.Exists("notices") ? "notices" : Path.Combine(AppContext.BaseDirectory, "notices") };
-        var county = new Option<string>("--county") { Description = "The county's name as the notice gives it.", DefaultValueFactory = _ => "County Sheriff's Office" };
+        var county = new Option<string>("--county") { Description = "The county's name as the notice gives it (default: the 'county' of the language's file)." };
         return Build("print", "Print a notice as a printable HTML page in the chosen language.", [language, output, templates, county], [id], async (parse, _, store, ct) =>
         {
             var all = NoticeTemplate.LoadDirectory(parse.GetRequiredValue(templates));
             var template = all.GetValueOrDefault(parse.GetRequiredValue(language))
                 ?? throw new ArgumentException($"No notice texts for '{parse.GetValue(language)}'; available: {string.Join(", ", all.Keys.Order())}.");
             var (notice, person) = await store.NoticeAsync(parse.GetValue(id), ct);
-            var html = template.RenderHtml(notice, $"{person.FirstName} {person.LastName}", parse.GetRequiredValue(county));
+            var html = template.RenderHtml(notice, $"{person.FirstName} {person.LastName}", parse.GetValue(county));
             if (parse.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, html, ct);

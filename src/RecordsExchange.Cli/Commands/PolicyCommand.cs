@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Policy;
 using RecordsExchange.Data;
 
@@ -105,13 +106,27 @@ internal static class PolicyCommand
     {
         var file = new Argument<string>("POLICY") { Description = "The new policy file." };
         var target = new Option<string>("--to") { Description = "The file the server watches (its Policy:Path).", DefaultValueFactory = _ => DefaultPolicy };
+        var database = new DatabaseArguments();
         var reload = new Command("reload", "Check a policy file and, if it is valid, put it in place of the server's; the server loads it within its check interval and audits the change.") { file, target };
-        reload.SetAction((parse, _) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        database.AddTo(reload);
+        reload.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var source = Path.GetFullPath(parse.GetRequiredValue(file));
             var destination = Path.GetFullPath(parse.GetRequiredValue(target));
-            // An invalid file never reaches the server's path (the server would refuse it too, but say so here first).
-            var policy = PolicyLoader.LoadFile(source);
+            var bytes = await File.ReadAllBytesAsync(source, cancellationToken);
+            var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            PolicyProfile policy;
+            try
+            {
+                // An invalid file never reaches the server's path (the server would refuse it too, but say so here first).
+                policy = PolicyLoader.Load(bytes, source);
+            }
+            catch (YamlFileException invalid)
+            {
+                // Who tried to install what, and why it was refused, is part of the record.
+                await AuditAsync(database, parse, "RejectPolicy", sha256, $"Refused to install policy file {source} (sha256 {sha256}) at {destination}. {invalid.Message}", cancellationToken);
+                throw;
+            }
             if (source != destination)
             {
                 // Written beside the target and renamed over it, so the server never reads half a file.
@@ -119,10 +134,19 @@ internal static class PolicyCommand
                 File.Copy(source, staging, overwrite: true);
                 File.Move(staging, destination, overwrite: true);
             }
+            await AuditAsync(database, parse, "InstallPolicy", sha256, $"Installed policy {policy.Header.Id} {policy.Header.Version} (sha256 {sha256}) from {source} at {destination}.", cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"installed {Describe(policy)} at {destination}; the server loads it within its Policy:ReloadCheckInterval and records admin/LoadPolicy in the ledger (`rx audit tail`).");
             return 0;
         }));
         return reload;
+    }
+
+    private static async Task AuditAsync(DatabaseArguments database, ParseResult parse, string action, string sha256, string reason, CancellationToken cancellationToken)
+    {
+        await using var session = await AdministrationSession.OpenAsync(database, parse, cancellationToken);
+        var entry = AuditEntry.Administrative(DateTimeOffset.UtcNow, action, AdministrationSession.Actor, reason);
+        entry.PolicyHash = sha256;
+        await session.Ledger.AppendAsync(entry, cancellationToken);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class QueryArguments
 {
     private static readonly DevelopmentCertificates s_development = new("certs/dev");
 
-    public Option<string> Server { get; } = new("--server") { Description = "Agency listener address.", DefaultValueFactory = _ => "https://localhost:5443" };
+    public Option<string> Server { get; } = new("--server") { Description = "Agency listener address (default: $RX_SERVER, else https://localhost:5443).", DefaultValueFactory = _ => CommandErrors.DefaultServer };
     public Option<string> Certificate { get; } = new("--cert") { Description = "Agency certificate with key (PKCS#12).", DefaultValueFactory = _ => s_development.DemoClientPfxPath };
     public Option<string> CountyCa { get; } = new("--ca") { Description = "County CA certificate the server must chain to.", DefaultValueFactory = _ => s_development.CaCertificatePath };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the response as JSON." };

@@ -72,16 +72,25 @@ public static class CertificateAuthority
 
     /// <summary>
     /// True when the certificate chains to <paramref name="ca"/> alone (never the system store), is
-    /// within its validity period and carries the required extended key usage.
+    /// within its validity period and carries the required extended key usage explicitly.
     /// </summary>
     public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, bool clientAuth, out string problem)
     {
+        // .NET's chain policy treats a certificate with no extended key usage as good for any usage;
+        // the county issues every certificate with its usage named, so one without is not the county's.
+        var usage = clientAuth ? s_clientAuth : s_serverAuth;
+        if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is not { } eku
+            || !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == usage.Value))
+        {
+            problem = $"the certificate does not name the {(clientAuth ? "TLS client" : "TLS server")} authentication usage ({usage.Value})";
+            return false;
+        }
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         // Revocation is the county's own registry (checked on every call), not CRL fetching over a network.
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(clientAuth ? s_clientAuth : s_serverAuth);
+        chain.ChainPolicy.ApplicationPolicy.Add(usage);
         chain.ChainPolicy.VerificationTime = DateTime.Now;
         if (chain.Build(certificate))
         {
@@ -107,13 +116,30 @@ public static class CertificateAuthority
     public static void WritePfx(X509Certificate2 certificate, string path, string? password = null) =>
         WritePrivate(path, certificate.Export(X509ContentType.Pkcs12, password));
 
-    /// <summary>Loads a PKCS#12 file with its private key.</summary>
+    /// <summary>Loads a PKCS#12 file with its private key; a missing or unreadable file is named in the error.</summary>
     public static X509Certificate2 LoadPfx(string path, string? password = null) =>
-        X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        Load(path, "a PKCS#12 certificate with its private key", () => X509CertificateLoader.LoadPkcs12FromFile(path, password));
 
-    /// <summary>Loads a certificate (no key) from a PEM or DER file.</summary>
+    /// <summary>Loads a certificate (no key) from a PEM or DER file; a missing or unreadable file is named in the error.</summary>
     public static X509Certificate2 LoadCertificate(string path) =>
-        X509CertificateLoader.LoadCertificateFromFile(path);
+        Load(path, "a PEM or DER certificate", () => X509CertificateLoader.LoadCertificateFromFile(path));
+
+    // .NET says only "Error occurred during a cryptographic operation"; the person fixing it needs the file.
+    private static X509Certificate2 Load(string path, string what, Func<X509Certificate2> load)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The certificate file '{Path.GetFullPath(path)}' does not exist (expected {what}).", path);
+        }
+        try
+        {
+            return load();
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CryptographicException($"'{Path.GetFullPath(path)}' cannot be read as {what}: {ex.Message}", ex);
+        }
+    }
 
     private static X509Certificate2 Issue(X509Certificate2 ca, string subject, Oid usage, DateTimeOffset notBefore, DateTimeOffset notAfter, X509Extension? extension)
     {

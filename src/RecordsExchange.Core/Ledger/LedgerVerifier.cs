@@ -3,10 +3,19 @@ using RecordsExchange.Protos.V1;
 
 namespace RecordsExchange.Core.Ledger;
 
-/// <summary>The first thing wrong with a ledger: the entry it concerns and why.</summary>
-public sealed record LedgerProblem(long Sequence, string Reason)
+/// <summary>
+/// The first thing wrong with a ledger: the entry it concerns and why, or, when a consistent forgery is
+/// caught by a kept checkpoint, the range of entries of which at least one was rewritten (which one
+/// cannot be known from the checkpoint alone).
+/// </summary>
+public sealed record LedgerProblem(long Sequence, string Reason, long? Through = null)
 {
-    public override string ToString() => $"entry {Sequence}: {Reason}";
+    /// <summary>What a verifier's one line says after "FAILED".</summary>
+    public string Headline => Through is { } last
+        ? $": entries between {Sequence} and {last} were rewritten; {Reason}"
+        : $" at entry {Sequence}: {Reason}";
+
+    public override string ToString() => Through is { } last ? $"entries {Sequence}-{last}: {Reason}" : $"entry {Sequence}: {Reason}";
 }
 
 /// <summary>
@@ -104,9 +113,9 @@ public sealed class LedgerVerifier(LedgerVerifierKey key)
             }
             if (!_tree.Root(checkpoint.Size).AsSpan().SequenceEqual(checkpoint.RootHash))
             {
+                // Entries up to the previous checkpoint matched it, so the rewriting lies after it.
                 var from = (previous?.Size ?? 0) + 1;
-                return Fail(from, $"the entries up to {checkpoint.Size} do not match the checkpoint from {source} at size {checkpoint.Size}; "
-                    + $"the first bad entry is between {from} and {checkpoint.Size} (the ledger was rewritten)");
+                return Fail(from, $"they no longer match the checkpoint from {source} at size {checkpoint.Size}", checkpoint.Size);
             }
             if (previous is not null && previous.Size > 0)
             {
@@ -124,9 +133,9 @@ public sealed class LedgerVerifier(LedgerVerifierKey key)
     /// <summary>The recomputed tree, for proofs once verification is done.</summary>
     public MerkleTree Tree => _tree;
 
-    private bool Fail(long sequence, string reason)
+    private bool Fail(long sequence, string reason, long? through = null)
     {
-        Problem = new LedgerProblem(sequence, reason);
+        Problem = new LedgerProblem(sequence, reason, through);
         return false;
     }
 }

@@ -7,7 +7,7 @@ using RecordsExchange.Core.Policy;
 namespace RecordsExchange.Core.Notices;
 
 /// <summary>The texts of the subject notices in one language, read from <c>notices/LANG.yaml</c>.</summary>
-public sealed record NoticeTemplate(string Language, string Name, string DetainerTitle, string DetainerBody, string ReleaseTitle, string ReleaseBody,
+public sealed record NoticeTemplate(string Language, string Name, string County, string DetainerTitle, string DetainerBody, string ReleaseTitle, string ReleaseBody,
     string WillComply, string WillNotComply, IReadOnlyDictionary<DetainerRequestType, string> Requests, string Rights, string ServedLine)
 {
     /// <summary>Loads every <c>*.yaml</c> in a directory; a language is added by adding a file.</summary>
@@ -18,12 +18,12 @@ public sealed record NoticeTemplate(string Language, string Name, string Detaine
     {
         var yaml = new YamlFields(path);
         var top = yaml.Fields(yaml.Root(File.ReadAllText(path, Encoding.UTF8)), "",
-            ["language", "name", "detainer_copy", "release_date_shared", "will_comply", "will_not_comply", "requests", "rights", "served_line"], []);
+            ["language", "name", "county", "detainer_copy", "release_date_shared", "will_comply", "will_not_comply", "requests", "rights", "served_line"], []);
         var detainer = yaml.Fields(top.GetValueOrDefault("detainer_copy"), "detainer_copy", ["title", "body"], []);
         var release = yaml.Fields(top.GetValueOrDefault("release_date_shared"), "release_date_shared", ["title", "body"], []);
         var requests = yaml.Fields(top.GetValueOrDefault("requests"), "requests", ["notify", "hold", "transfer"], []);
         var template = new NoticeTemplate(
-            yaml.Text(top, "language", "") ?? "", yaml.Text(top, "name", "") ?? "",
+            yaml.Text(top, "language", "") ?? "", yaml.Text(top, "name", "") ?? "", yaml.Text(top, "county", "") ?? "",
             yaml.Text(detainer, "title", "detainer_copy") ?? "", yaml.Text(detainer, "body", "detainer_copy") ?? "",
             yaml.Text(release, "title", "release_date_shared") ?? "", yaml.Text(release, "body", "release_date_shared") ?? "",
             yaml.Text(top, "will_comply", "") ?? "", yaml.Text(top, "will_not_comply", "") ?? "",
@@ -33,13 +33,13 @@ public sealed record NoticeTemplate(string Language, string Name, string Detaine
         return template;
     }
 
-    /// <summary>The notice as a printable HTML page: every value from the records is HTML-encoded.</summary>
-    public string RenderHtml(SubjectNotice notice, string personName, string countyName)
+    /// <summary>The notice as a printable HTML page: every value from the records is HTML-encoded. The county is named as this language's file names it, unless <paramref name="countyName"/> is given.</summary>
+    public string RenderHtml(SubjectNotice notice, string personName, string? countyName = null)
     {
         var values = new Dictionary<string, string>
         {
             ["agency"] = notice.Agency,
-            ["county"] = countyName,
+            ["county"] = countyName ?? County,
             ["person"] = personName,
             ["booking"] = notice.BookingNumber ?? "-",
             ["date"] = notice.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

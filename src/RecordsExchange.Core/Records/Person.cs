@@ -30,8 +30,14 @@ public sealed class Person
     public List<Booking> Bookings { get; set; } = [];
     public List<Charge> Charges { get; set; } = [];
 
-    /// <summary>Normalizes a name the way lookups compare it: trimmed and upper-cased invariantly.</summary>
-    public static string NameKey(string name) => name.Trim().ToUpperInvariant();
+    /// <summary>
+    /// Normalizes a name the way lookups compare it: trimmed, composed (NFC, so "é" typed as e + accent
+    /// matches "é") and upper-cased invariantly.
+    /// </summary>
+    public static string NameKey(string name) => name.Trim().Normalize(System.Text.NormalizationForm.FormC).ToUpperInvariant();
+
+    /// <summary>A name as stored: trimmed and composed (NFC).</summary>
+    public static string NormalizeName(string name) => name.Trim().Normalize(System.Text.NormalizationForm.FormC);
 
     /// <summary>Refreshes the name keys after a name changes.</summary>
     public void UpdateNameKeys()

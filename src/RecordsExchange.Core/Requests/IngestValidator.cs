@@ -13,6 +13,11 @@ public static partial class IngestValidator
         RequireText(request.LastName, "last_name", MaxTextLength, v);
         RequireText(request.FirstName, "first_name", MaxTextLength, v);
         RequireDate(request.DateOfBirth, "date_of_birth", v);
+        if (CalendarDates.TryToDateOnly(request.DateOfBirth, out var dob) && dob > DateOnly.FromDateTime(DateTime.UtcNow))
+        {
+            // A birth date in the future is a typing error; the person could never be found by name.
+            v.Add(new("date_of_birth", "must not be in the future"));
+        }
         OptionalIdentifier(request.FbiNumber, "fbi_number", v);
         OptionalIdentifier(request.StateId, "state_id", v);
     });

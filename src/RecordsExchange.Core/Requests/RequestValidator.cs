@@ -151,10 +151,35 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
         {
             violations.Add(new(field, $"must be at most {maxLength} characters"));
         }
-        else if (value.Any(char.IsControl))
+        else if (InvisibleCharacter(value) is { } invisible)
         {
-            violations.Add(new(field, "must not contain control characters"));
+            violations.Add(new(field, $"must not contain invisible or line-breaking characters (found U+{invisible:X4})"));
         }
+    }
+
+    /// <summary>
+    /// The first control, format (Cf: bidirectional overrides such as U+202E, zero-width spaces) or
+    /// line/paragraph separator character in <paramref name="value"/>, or null. Such characters make a
+    /// name or a case number look like something else in the ledger, the records and the notices.
+    /// Zero-width (non-)joiners between two letters are spelling in Persian, Arabic and Indic scripts, not disguise.
+    /// </summary>
+    public static int? InvisibleCharacter(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            var category = char.GetUnicodeCategory(c);
+            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            {
+                return c;
+            }
+            if (category == System.Globalization.UnicodeCategory.Format
+                && !(c is '\u200C' or '\u200D' && i > 0 && i < value.Length - 1 && char.IsLetter(value[i - 1]) && char.IsLetter(value[i + 1])))
+            {
+                return c;
+            }
+        }
+        return null;
     }
 
     internal static void RequireIdentifier(string value, string field, List<FieldViolation> violations)

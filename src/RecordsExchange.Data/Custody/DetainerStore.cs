@@ -68,11 +68,16 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         return true;
     }
 
-    /// <summary>Notices, pending (not yet served) only if asked, newest last.</summary>
-    public async Task<List<SubjectNotice>> NoticesAsync(bool pendingOnly, CancellationToken cancellationToken)
+    /// <summary>Notices with the county person number of whom each is for, pending (not yet served) only if asked, newest last.</summary>
+    public async Task<List<(SubjectNotice Notice, string PersonNumber)>> NoticesAsync(bool pendingOnly, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await db.SubjectNotices.AsNoTracking().Where(n => !pendingOnly || n.ServedAt == null).OrderBy(n => n.Id).ToListAsync(cancellationToken);
+        var rows = await (from n in db.SubjectNotices.AsNoTracking()
+                          where !pendingOnly || n.ServedAt == null
+                          join p in db.People on n.PersonId equals p.Id
+                          orderby n.Id
+                          select new { Notice = n, p.CountyPersonNumber }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Notice, r.CountyPersonNumber))];
     }
 
     public async Task<(SubjectNotice Notice, Person Person)> NoticeAsync(long id, CancellationToken cancellationToken)

@@ -6,8 +6,17 @@ namespace RecordsExchange.Data.Ledger;
 /// <summary>Signs checkpoints of the ledger's tree and stores them (append-only, like the entries).</summary>
 public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contexts, LedgerSigningKey key, string origin, TimeProvider time)
 {
+    private StoredCheckpoint? _latest;
+
     public LedgerVerifierKey VerifierKey => key.VerifierKey;
     public string Origin => origin;
+
+    /// <summary>
+    /// The latest checkpoint this process has signed or read, held in memory so the public listener
+    /// serves it without touching the database; <see cref="SignIfGrownAsync"/> refreshes it (also with
+    /// one signed by `rx` or another node).
+    /// </summary>
+    public StoredCheckpoint? Latest => Volatile.Read(ref _latest);
 
     /// <summary>Signs and stores a checkpoint of <paramref name="tree"/> when it has grown since the last one; returns the latest.</summary>
     public async Task<StoredCheckpoint?> SignIfGrownAsync(MerkleTree tree, CancellationToken cancellationToken = default)
@@ -31,6 +40,7 @@ public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contex
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            Remember(checkpoint);
         }
         catch (DbUpdateException)
         {
@@ -45,9 +55,24 @@ public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contex
         return checkpoint;
     }
 
+    /// <summary>The latest stored checkpoint, read from the database.</summary>
     public async Task<StoredCheckpoint?> LatestAsync(CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
-        return await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken);
+        var latest = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken);
+        Remember(latest);
+        return latest;
+    }
+
+    private void Remember(StoredCheckpoint? checkpoint)
+    {
+        while (checkpoint is not null)
+        {
+            var known = Volatile.Read(ref _latest);
+            if (known?.TreeSize >= checkpoint.TreeSize || Interlocked.CompareExchange(ref _latest, checkpoint, known) == known)
+            {
+                return;
+            }
+        }
     }
 }

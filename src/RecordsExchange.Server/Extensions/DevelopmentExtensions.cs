@@ -1,3 +1,4 @@
+using RecordsExchange.Core.Certificates;
 using RecordsExchange.Core.Ledger;
 
 namespace RecordsExchange.Server.Extensions;
@@ -6,25 +7,41 @@ namespace RecordsExchange.Server.Extensions;
 public static class DevelopmentExtensions
 {
     /// <summary>
-    /// When the development PKI is configured, creates the county CA, server and demo client
-    /// certificates and the ledger signing key if they are missing, and points the ledger at that key
-    /// unless another is configured. Runs before Kestrel loads its certificate.
+    /// In the Development environment only (`dotnet run` uses the launch profile), when the
+    /// development PKI is configured: creates the county CA, server and demo client certificates, token
+    /// keys and ledger signing key if they are missing, and uses them for every path not configured
+    /// otherwise. Anywhere else nothing is created, and a missing file stops the server with its name.
     /// </summary>
     public static WebApplicationBuilder AddDevelopmentBootstrap(this WebApplicationBuilder builder)
     {
-        var server = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
-        if (server.Development is not { } development)
+        var directory = builder.Configuration[$"{ServerOptions.SectionName}:{nameof(ServerOptions.DevelopmentCertificatesDirectory)}"];
+        if (!builder.Environment.IsDevelopment() || string.IsNullOrWhiteSpace(directory))
         {
+            // A development folder set outside Development is reported by the settings check.
             return builder;
         }
+        var development = new DevelopmentCertificates(directory);
         development.EnsureCreated();
-        var ledger = builder.Configuration.GetSection(LedgerOptions.SectionName).Get<LedgerOptions>() ?? new LedgerOptions();
-        if (string.IsNullOrWhiteSpace(ledger.SigningKeyPath))
+        var defaults = new Dictionary<string, string?>();
+        void Default(string key, string path)
         {
-            ledger.SigningKeyPath = development.LedgerSigningKeyPath;
-            builder.Services.PostConfigure<LedgerOptions>(o => o.SigningKeyPath = development.LedgerSigningKeyPath);
+            if (string.IsNullOrWhiteSpace(builder.Configuration[key]))
+            {
+                defaults[key] = path;
+            }
         }
-        LedgerKeyFile.EnsureCreated(ledger);
+        Default($"{ServerOptions.SectionName}:{nameof(ServerOptions.CaCertificatePath)}", development.CaCertificatePath);
+        Default($"{ServerOptions.SectionName}:{nameof(ServerOptions.ServerCertificatePath)}", development.ServerPfxPath);
+        Default($"{TokenOptions.SectionName}:{nameof(TokenOptions.SigningCertificatePath)}", development.TokenSigningPfxPath);
+        Default($"{TokenOptions.SectionName}:{nameof(TokenOptions.EncryptionCertificatePath)}", development.TokenEncryptionPfxPath);
+        Default($"{LedgerOptions.SectionName}:{nameof(LedgerOptions.SigningKeyPath)}", development.LedgerSigningKeyPath);
+        builder.Configuration.AddInMemoryCollection(defaults);
+        // Only the development key is ever created; a configured key that is missing is a settings problem.
+        var ledger = builder.Configuration.GetSection(LedgerOptions.SectionName).Get<LedgerOptions>() ?? new LedgerOptions();
+        if (ledger.SigningKeyPath == development.LedgerSigningKeyPath)
+        {
+            LedgerKeyFile.EnsureCreated(ledger);
+        }
         return builder;
     }
 }

@@ -11,24 +11,6 @@ namespace RecordsExchange.Server.Extensions;
 public static class KestrelExtensions
 {
     /// <summary>
-    /// Requests without a client certificate came in on the public listener (the agency listener
-    /// refuses them at the handshake); they may reach the public ledger pages and nothing else.
-    /// </summary>
-    public static WebApplication UsePublicListenerFilter(this WebApplication app)
-    {
-        app.Use(async (context, next) =>
-        {
-            if (context.Connection.ClientCertificate is null && context.Request.Path.Value is not ("/checkpoint" or "/ledger.vkey"))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            }
-            await next(context);
-        });
-        return app;
-    }
-
-    /// <summary>
     /// Listens on the agency endpoint, and on the public endpoint when one is configured. The client
     /// certificate is required during the agency handshake (HTTP/2 forbids renegotiation) and must chain to the configured county CA alone; the system trust store
     /// is never consulted, so no public CA can vouch for an agency.
@@ -41,8 +23,8 @@ public static class KestrelExtensions
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
             var bound = kestrel.ApplicationServices.GetRequiredService<BoundListeners>();
             var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("RecordsExchange.Tls");
-            var ca = CertificateAuthority.LoadCertificate(options.EffectiveCaCertificatePath);
-            var serverCertificate = CertificateAuthority.LoadPfx(options.EffectiveServerCertificatePath, options.ServerCertificatePassword);
+            var ca = CertificateAuthority.LoadCertificate(options.CaCertificatePath!);
+            var serverCertificate = CertificateAuthority.LoadPfx(options.ServerCertificatePath!, options.ServerCertificatePassword);
 
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPEndPoint.Parse(options.AgencyEndpoint), listen =>
@@ -68,12 +50,15 @@ public static class KestrelExtensions
             });
 
             // Server TLS only: anyone may fetch checkpoints and the verifier key here, and nothing else.
+            // Connections over the limits are closed before the handshake (the limiter runs first).
             if (!string.IsNullOrEmpty(options.PublicEndpoint))
             {
+                var limiter = kestrel.ApplicationServices.GetRequiredService<Publication.PublicConnectionLimiter>();
                 kestrel.Listen(IPEndPoint.Parse(options.PublicEndpoint), listen =>
                 {
                     bound.Public = listen;
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.Use(limiter.Wrap);
                     listen.UseHttps(serverCertificate);
                 });
             }

@@ -6,11 +6,13 @@ public static class RecordsExchangeExtensions
     /// <summary>Registers every part of the RecordsExchange server.</summary>
     public static WebApplicationBuilder AddRecordsExchange(this WebApplicationBuilder builder)
     {
-        builder.AddServerOptions();
+        // The development files first: the settings check then sees every path the server will use.
         builder.AddDevelopmentBootstrap();
+        builder.AddServerOptions();
         builder.AddRecordsDatabase();
         builder.AddAuditLedger();
         builder.AddAgencyListener();
+        builder.AddPublication();
         builder.AddTokenServer();
         builder.AddRecordsGrpc();
         // Hosted services start in this order: the database is ready before applications are derived from it.

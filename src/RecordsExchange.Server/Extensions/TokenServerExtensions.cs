@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Data;
@@ -18,14 +17,9 @@ public static class TokenServerExtensions
     /// </summary>
     public static WebApplicationBuilder AddTokenServer(this WebApplicationBuilder builder)
     {
+        // The settings check has already proved these files exist and open (see SettingsCheck).
         var server = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
         var tokens = builder.Configuration.GetSection(TokenOptions.SectionName).Get<TokenOptions>() ?? new TokenOptions();
-        if (server.Development is { } development)
-        {
-            tokens.SigningCertificatePath = tokens.SigningCertificatePath is { Length: > 0 } signing ? signing : development.TokenSigningPfxPath;
-            tokens.EncryptionCertificatePath = tokens.EncryptionCertificatePath is { Length: > 0 } encryption ? encryption : development.TokenEncryptionPfxPath;
-        }
-        builder.Services.AddSingleton(Options.Create(tokens));
 
         // OpenIddict's stores take the records context from the request scope; it comes from the pool.
         builder.Services.AddScoped<RecordsDbContext>(sp => sp.GetRequiredService<RecordsDatabase>().CreateDbContext());
@@ -43,19 +37,12 @@ public static class TokenServerExtensions
                 options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
                 // tls_client_auth: the certificate must chain to the county CA and name the client's host.
                 // Revocation is the county's own register, checked on every call, not CRL fetching.
-                // (A missing CA file is reported by the options validation, with every other problem.)
-                if (server.Development is not null || File.Exists(server.CaCertificatePath))
-                {
-                    options.EnablePublicKeyInfrastructureTlsClientAuthentication(
-                        [CertificateAuthority.LoadCertificate(server.EffectiveCaCertificatePath)],
-                        policy => policy.RevocationMode = X509RevocationMode.NoCheck);
-                }
+                options.EnablePublicKeyInfrastructureTlsClientAuthentication(
+                    [CertificateAuthority.LoadCertificate(server.CaCertificatePath!)],
+                    policy => policy.RevocationMode = X509RevocationMode.NoCheck);
                 options.UseClientCertificateBoundAccessTokens();
-                if (File.Exists(tokens.SigningCertificatePath) && File.Exists(tokens.EncryptionCertificatePath))
-                {
-                    options.AddSigningCertificate(CertificateAuthority.LoadPfx(tokens.SigningCertificatePath))
-                        .AddEncryptionCertificate(CertificateAuthority.LoadPfx(tokens.EncryptionCertificatePath));
-                }
+                options.AddSigningCertificate(CertificateAuthority.LoadPfx(tokens.SigningCertificatePath))
+                    .AddEncryptionCertificate(CertificateAuthority.LoadPfx(tokens.EncryptionCertificatePath));
                 // Signed JWTs, bound to a certificate and sent only over mutual TLS: encryption would add nothing.
                 options.DisableAccessTokenEncryption();
                 // Tokens are short-lived and self-contained; revocation is the register's job.

@@ -18,7 +18,7 @@ public sealed class ClientApplications(IServiceScopeFactory scopes, RecordsDatab
 {
     // tls_client_auth trusts the county CA for every client; OpenIddict takes it from each application's key set.
     private readonly Lazy<JsonWebKey> _countyCa = new(() => JsonWebKeyConverter.ConvertFromX509SecurityKey(
-        new X509SecurityKey(CertificateAuthority.LoadCertificate(server.Value.EffectiveCaCertificatePath)), representAsRsaKey: false));
+        new X509SecurityKey(CertificateAuthority.LoadCertificate(server.Value.CaCertificatePath!)), representAsRsaKey: false));
 
     // The periodic sync and an explicit one (startup, the token endpoint, tests) must not both create the same application.
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);

@@ -19,7 +19,7 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
         IngestValidator.Validate(request);
         var result = await writer.UpsertPersonAsync(request.EventId, Sha256(request), new Domain.Person
         {
-            CountyPersonNumber = request.CountyPersonNumber, LastName = request.LastName, FirstName = request.FirstName,
+            CountyPersonNumber = request.CountyPersonNumber, LastName = Domain.Person.NormalizeName(request.LastName), FirstName = Domain.Person.NormalizeName(request.FirstName),
             DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId), Synthetic = request.Synthetic,
         }, context.CancellationToken);
         return new UpsertPersonResponse { Replayed = Record(result) };

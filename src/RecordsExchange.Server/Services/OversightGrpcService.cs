@@ -18,7 +18,7 @@ public sealed class OversightGrpcService(OversightQueries queries) : OversightSe
             NullIfEmpty(request.Method),
             Enum.TryParse<AuditDecision>(request.Decision, out var decision) ? decision : null,
             request.SubjectKey == 0 ? null : request.SubjectKey);
-        var entries = await queries.ListAsync((long)request.AfterSequence, request.PageSize, filter, context.CancellationToken);
+        var entries = await queries.ListAsync(request.AfterSequence, request.PageSize, filter, context.CancellationToken);
         var response = new ListAuditEntriesResponse();
         response.Entries.AddRange(entries.Select(MapToLedgerEntry));
         var pageSize = request.PageSize == 0 ? OversightQueries.DefaultPageSize : request.PageSize;
@@ -28,7 +28,7 @@ public sealed class OversightGrpcService(OversightQueries queries) : OversightSe
 
     public override async Task WatchAuditEntries(WatchAuditEntriesRequest request, IServerStreamWriter<WatchAuditEntriesResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var entry in queries.WatchAsync((long)request.AfterSequence, context.CancellationToken))
+        await foreach (var entry in queries.WatchAsync(request.AfterSequence, context.CancellationToken))
         {
             await responseStream.WriteAsync(new WatchAuditEntriesResponse { Entry = MapToLedgerEntry(entry) });
         }
@@ -42,7 +42,7 @@ public sealed class OversightGrpcService(OversightQueries queries) : OversightSe
 
     public override async Task<GetInclusionProofResponse> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
     {
-        var (size, leaf, proof) = await queries.InclusionAsync((long)request.Sequence, (long)request.TreeSize, context.CancellationToken);
+        var (size, leaf, proof) = await queries.InclusionAsync(request.Sequence, request.TreeSize, context.CancellationToken);
         var response = new GetInclusionProofResponse { LeafIndex = request.Sequence - 1, TreeSize = (ulong)size, LeafHash = ByteString.CopyFrom(leaf) };
         response.Hashes.AddRange(proof.Select(ByteString.CopyFrom));
         return response;
@@ -51,7 +51,7 @@ public sealed class OversightGrpcService(OversightQueries queries) : OversightSe
     public override Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
     {
         var response = new GetConsistencyProofResponse();
-        response.Hashes.AddRange(queries.Consistency((long)request.FirstSize, (long)request.SecondSize).Select(ByteString.CopyFrom));
+        response.Hashes.AddRange(queries.Consistency(request.FirstSize, request.SecondSize).Select(ByteString.CopyFrom));
         return Task.FromResult(response);
     }
 
