@@ -70,7 +70,7 @@ public class RecordsServer : IAsyncLifetime
         System.IO.Directory.CreateDirectory(Directory);
         Pki = new TestPki(Directory);
         await File.WriteAllTextAsync(PolicyPath, StartingPolicy());
-        _app = Build(Settings());
+        _app = Build();
         await _app.StartAsync();
         Address = AgencyAddress(_app);
         PublicAddress = new Uri($"https://localhost:{Services.GetRequiredService<BoundListeners>().PublicEndpoint!.Port}");
@@ -96,7 +96,7 @@ public class RecordsServer : IAsyncLifetime
             _connections.ForEach(c => c.Dispose());
             _connections.Clear();
         }
-        _app = Build(Settings());
+        _app = Build();
         await _app.StartAsync();
         Address = AgencyAddress(_app);
         await SyncApplicationsAsync();
@@ -108,6 +108,9 @@ public class RecordsServer : IAsyncLifetime
 
     /// <summary>Builds the server exactly as Program.cs does, with the given settings, in the given environment.</summary>
     public static WebApplication Build(Dictionary<string, string?> settings, string environment = "Testing") => RecordsExchangeExtensions.BuildHost(settings, environment);
+
+    /// <summary>Builds this fixture's server; a derived fixture may replace services or map more.</summary>
+    protected virtual WebApplication Build() => Build(Settings());
 
     private readonly List<IDisposable> _connections = [];
 

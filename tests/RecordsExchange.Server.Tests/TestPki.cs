@@ -79,7 +79,7 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 OtherCa { get; }
 
     // A PKCS#12 round trip gives the certificate a persisted key, as a real agency's would have.
-    private static X509Certificate2 Reload(X509Certificate2 certificate)
+    internal static X509Certificate2 Reload(X509Certificate2 certificate)
     {
         using (certificate)
         {

@@ -81,6 +81,10 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
         var refused = await CallWithTokenAsync(server, server.Pki.Second, stolen, request);
 
         await AssertRefusedAndAuditedAsync(server, refused, request, "proof-of-possession");
+        // Audited under the presenting client, and naming whose token it was, so oversight can tell whose leaked.
+        var entry = await server.AuditForCaseAsync(request.Context.CaseNumber);
+        Assert.Equal(RecordsServer.SecondClientId, entry.ClientId);
+        Assert.Contains($"client '{RecordsServer.ClientId}'", entry.Reason);
     }
 
     [Fact]
@@ -95,6 +99,9 @@ public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServ
         var refused = await CallWithTokenAsync(server, server.Pki.Second, token, request);
 
         await AssertRefusedAndAuditedAsync(server, refused, request, "bound to another certificate");
+        var entry = await server.AuditForCaseAsync(request.Context.CaseNumber);
+        Assert.Equal(RecordsServer.SecondClientId, entry.ClientId);
+        Assert.Contains($"issued to client '{RecordsServer.ClientId}' for certificate {Core.Certificates.CertificateAuthority.Thumbprint(server.Pki.Registered)}", entry.Reason);
     }
 
     [Fact]

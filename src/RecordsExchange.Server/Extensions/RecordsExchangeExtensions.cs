@@ -22,16 +22,22 @@ public static class RecordsExchangeExtensions
         return builder;
     }
 
-    /// <summary>Builds the whole server, as Program.cs does, with settings on top of the defaults (tests and `rx bench`).</summary>
-    public static WebApplication BuildHost(IEnumerable<KeyValuePair<string, string?>> settings, string environment, LogLevel minimumLevel = LogLevel.Warning)
+    /// <summary>
+    /// Builds the whole server, as Program.cs does, with settings on top of the defaults (tests and `rx bench`);
+    /// tests may replace services (a clock) and map more endpoints.
+    /// </summary>
+    public static WebApplication BuildHost(IEnumerable<KeyValuePair<string, string?>> settings, string environment, LogLevel minimumLevel = LogLevel.Warning,
+        Action<IServiceCollection>? services = null, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
         // The level goes in as configuration: appsettings.json's per-category levels would override SetMinimumLevel.
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", minimumLevel.ToString()), new("Logging:LogLevel:Microsoft.Hosting.Lifetime", minimumLevel.ToString())]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddRecordsExchange();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapRecordsExchange();
+        map?.Invoke(app);
         return app;
     }
 

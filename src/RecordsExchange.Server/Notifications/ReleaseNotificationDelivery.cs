@@ -38,6 +38,8 @@ public sealed class ReleaseNotificationDelivery(
         while (!cancellationToken.IsCancellationRequested)
         {
             var waiting = signal.Wait();
+            // Also when there is nothing to deliver: a revoked or narrowed client's stream ends within a poll.
+            await call.EnsureStillAdmittedAsync(cancellationToken);
             var batch = await store.QueuedAsync(call.ClientId, cursor, DeliveryBatch, cancellationToken);
             foreach (var (notification, detainer, person) in batch)
             {

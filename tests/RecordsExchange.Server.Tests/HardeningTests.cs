@@ -1,0 +1,282 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Data;
+using RecordsExchange.Protos.V1;
+using RecordsExchange.Server.Pipeline;
+using RecordsExchange.Server.Tests.Protos;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>
+/// A server with a test-only service of method kinds nobody implemented deliberately, and a low
+/// per-certificate refusal limit (three a second) so a flood shows in a few calls.
+/// </summary>
+public sealed class HardeningServer : RecordsServer
+{
+    protected override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Limits:RefusalsPerSecondPerCertificate"] = "3";
+        settings["Requests:MaxJustificationLength"] = "1000";
+        return settings;
+    }
+
+    protected override WebApplication Build() =>
+        Extensions.RecordsExchangeExtensions.BuildHost(Settings(), "Testing", map: app => app.MapGrpcService<ProbeImplementation>());
+}
+
+/// <summary>Records whether a probe method ever ran; the pipeline must refuse before it does.</summary>
+public sealed class ProbeImplementation : ProbeService.ProbeServiceBase
+{
+    public static int Reached;
+
+    public override Task<ProbeMessage> Upload(IAsyncStreamReader<ProbeMessage> requestStream, ServerCallContext context)
+    {
+        Interlocked.Increment(ref Reached);
+        return Task.FromResult(new ProbeMessage { Text = "uploaded" });
+    }
+
+    public override async Task Chat(IAsyncStreamReader<ProbeMessage> requestStream, IServerStreamWriter<ProbeMessage> responseStream, ServerCallContext context)
+    {
+        Interlocked.Increment(ref Reached);
+        await responseStream.WriteAsync(new ProbeMessage { Text = "chatted" });
+    }
+}
+
+public sealed partial class HardeningTests(HardeningServer server) : IClassFixture<HardeningServer>
+{
+    private static readonly Marshaller<byte[]> s_bytes = Marshallers.Create(b => b, b => b);
+
+    // The records service's GetCriminalHistory as raw bytes, to send what no generated client would.
+    private static readonly Method<byte[], byte[]> s_rawHistory =
+        new(MethodType.Unary, "recordsexchange.v1.RecordsService", "GetCriminalHistory", s_bytes, s_bytes);
+
+    private static GetCriminalHistoryRequest History(string justification = "Integration test")
+    {
+        var context = RecordsServer.Context();
+        context.Justification = justification;
+        return new GetCriminalHistoryRequest { Context = context, Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } };
+    }
+
+    private static long DecisionId(RpcException refused) => long.Parse(refused.Trailers.GetValue(AgencyCallInterceptor.DecisionIdTrailer)!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<AuditEntry> EntryAsync(long sequence) => (await server.AuditAsync()).Single(e => e.Sequence == sequence);
+
+    [Fact]
+    public async Task ClientStreamingMethod_RegisteredCaller_RefusedAuditedAndNeverRun()
+    {
+        var reached = Volatile.Read(ref ProbeImplementation.Reached);
+        using var upload = new ProbeService.ProbeServiceClient(server.Channel(server.Pki.Registered)).Upload();
+        await upload.RequestStream.WriteAsync(new ProbeMessage { Text = "x" });
+        await upload.RequestStream.CompleteAsync();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => upload.ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Equal("method.unsupported-kind", refused.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["rule_id"]);
+        var entry = await EntryAsync(DecisionId(refused));
+        Assert.Equal(("/recordsexchange.tests.v1.ProbeService/Upload", AuditDecision.Deny, RecordsServer.ClientId), (entry.Method, entry.Decision, entry.ClientId));
+        Assert.Equal(reached, Volatile.Read(ref ProbeImplementation.Reached));
+    }
+
+    [Fact]
+    public async Task DuplexMethod_RegisteredCaller_RefusedAuditedAndNeverRun()
+    {
+        var reached = Volatile.Read(ref ProbeImplementation.Reached);
+        using var chat = new ProbeService.ProbeServiceClient(server.Channel(server.Pki.Registered)).Chat();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => chat.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Equal((AuditDecision.Deny, "method.unsupported-kind"), ((await EntryAsync(DecisionId(refused))).Decision, (await EntryAsync(DecisionId(refused))).RuleId));
+        Assert.Equal(reached, Volatile.Read(ref ProbeImplementation.Reached));
+    }
+
+    [Fact]
+    public async Task MalformedRequestBytes_RegisteredCaller_InvalidArgumentAuditedWithTheCaller()
+    {
+        var garbage = new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => server.Channel(server.Pki.Registered).AsyncUnaryCall(s_rawHistory, null, new CallOptions(), garbage).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var violation = Assert.Single(refused.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal(("request", "the request message is not a valid GetCriminalHistoryRequest"), (violation.Field, violation.Description));
+        var entry = await EntryAsync(DecisionId(refused));
+        Assert.Equal((AuditDecision.Invalid, "InvalidArgument", RecordsServer.ClientId), (entry.Decision, entry.StatusCode, entry.ClientId));
+        Assert.Equal(CertificateAuthority.Thumbprint(server.Pki.Registered), entry.CertificateThumbprint);
+    }
+
+    [Fact]
+    public async Task MalformedRequestBytes_UnregisteredCertificateWithoutToken_UnauthenticatedAndAudited()
+    {
+        using var channel = server.RawChannel(server.Pki.Unregistered);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker().AsyncUnaryCall(s_rawHistory, null, new CallOptions(), [0x0A, 0xFF]).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        var entry = await EntryAsync(DecisionId(refused));
+        Assert.Equal((AuditDecision.Unauthenticated, CertificateAuthority.Thumbprint(server.Pki.Unregistered)), (entry.Decision, entry.CertificateThumbprint));
+    }
+
+    [Theory]
+    [InlineData(RequestMessageGate.MaxRequestMessageBytes + 1)]
+    [InlineData(1_000_000)]
+    public async Task OversizedRequest_InvalidArgumentAuditedNotResourceExhausted(int justificationBytes)
+    {
+        var request = History(new string('x', justificationBytes));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => server.Client().GetCriminalHistoryAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var violation = Assert.Single(refused.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal("request", violation.Field);
+        Assert.Contains($"the largest accepted is {RequestMessageGate.MaxRequestMessageBytes}", violation.Description);
+        var entry = await EntryAsync(DecisionId(refused));
+        Assert.Equal((AuditDecision.Invalid, RecordsServer.ClientId), (entry.Decision, entry.ClientId));
+    }
+
+    [Fact]
+    public async Task LargestValidRequest_FitsWithMarginAndIsAnswered()
+    {
+        // Every text field at its limit in three-byte characters: the limit is set from this, with room to spare.
+        const string Wide = "€";
+        var largest = new FileDetainerRequest
+        {
+            Context = new RequestContext
+            {
+                OfficerId = string.Concat(Enumerable.Repeat(Wide, 32)), OfficerName = string.Concat(Enumerable.Repeat(Wide, 100)), PurposeCode = "C",
+                LegalBasis = LegalBasis.JudicialWarrant, LegalDocumentNumber = new string('W', 32), CaseNumber = string.Concat(Enumerable.Repeat(Wide, 32)),
+                Justification = string.Concat(Enumerable.Repeat(Wide, 1000)),
+            },
+            Subject = new SubjectRef { NameAndBirthDate = new NameAndBirthDate { LastName = string.Concat(Enumerable.Repeat(Wide, 100)), FirstName = string.Concat(Enumerable.Repeat(Wide, 100)), DateOfBirth = new CalendarDate { Year = 1980, Month = 1, Day = 2 } } },
+            RequestType = DetainerRequestType.Notify, IssuingOffice = string.Concat(Enumerable.Repeat(Wide, 100)), EventNumber = new string('E', 32), FileNumber = new string('F', 32),
+            ProbableCauseBasis = ProbableCauseBasis.BiometricMatch, WarrantType = WarrantType.Judicial,
+        };
+        Assert.True(largest.CalculateSize() * 2 < RequestMessageGate.MaxRequestMessageBytes, $"{largest.CalculateSize()} bytes");
+
+        // The largest history request a caller may send is answered, not refused for its size.
+        var history = History(string.Concat(Enumerable.Repeat(Wide, 1000)));
+        history.Context.OfficerName = string.Concat(Enumerable.Repeat(Wide, 100));
+        Assert.NotNull((await server.Client().GetCriminalHistoryAsync(history)).Person);
+    }
+
+    [Fact]
+    public async Task RefusalFlood_FromOneUnregisteredCertificate_EveryCallAnsweredAfterItsEntryButTheLedgerGrowsByFewEntries()
+    {
+        const int Calls = 40;
+        using var channel = server.RawChannel(server.Pki.Unregistered);
+        var client = new RecordsService.RecordsServiceClient(channel);
+        var thumbprint = CertificateAuthority.Thumbprint(server.Pki.Unregistered);
+        var before = (await server.AuditAsync()).Count(e => e.CertificateThumbprint == thumbprint);
+
+        var refusals = await Task.WhenAll(Enumerable.Range(0, Calls).Select(_ => Assert.ThrowsAsync<RpcException>(() => client.GetCriminalHistoryAsync(History()).ResponseAsync)));
+
+        Assert.All(refusals, r => Assert.Equal(StatusCode.Unauthenticated, r.StatusCode));
+        var entries = (await server.AuditAsync()).Where(e => e.CertificateThumbprint == thumbprint).Skip(before).ToList();
+        // Every refusal names an entry that exists; together the entries account for every call.
+        Assert.All(refusals, r => Assert.Contains(entries, e => e.Sequence == DecisionId(r)));
+        var summaries = entries.Where(e => e.RuleId == RefusalSummaries.RuleId).ToList();
+        Assert.NotEmpty(summaries);
+        var summarized = summaries.Sum(e => int.Parse(SummaryCount().Match(e.Reason!).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Calls, entries.Count - summaries.Count + summarized);
+        Assert.True(entries.Count < Calls / 2, $"{entries.Count} entries for {Calls} refusals");
+        Assert.All(summaries, e => Assert.Equal(AuditDecision.Unauthenticated, e.Decision));
+        Assert.All(summaries, e => Assert.Contains(RefusalSummaries.RuleId, e.Anomaly));
+    }
+
+    [GeneratedRegex(@"^(\d+) further refusals")]
+    private static partial Regex SummaryCount();
+
+    [Theory]
+    [InlineData(64 * 1024, 1)]
+    [InlineData(5 * 1024 * 1024, 1)]
+    [InlineData(100, 40)]
+    public async Task TokenEndpoint_OversizedOrOverlongForm_InvalidRequestAndAudited(int valueBytes, int fields)
+    {
+        using var http = TokenEndpointClient(server.Pki.Registered);
+        var form = string.Join('&', Enumerable.Range(0, fields).Select(i => $"f{i}=" + new string('a', valueBytes)));
+        var before = (await server.AuditAsync()).Count;
+
+        using var response = await http.PostAsync(new Uri(server.Address, "/connect/token"), new StringContent("grant_type=client_credentials&" + form, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"error\":\"invalid_request\"", await response.Content.ReadAsStringAsync());
+        var entry = Assert.Single((await server.AuditAsync()).Skip(before), e => e.Method == "token/ClientCredentials");
+        Assert.Equal((AuditDecision.Deny, "invalid_request", CertificateAuthority.Thumbprint(server.Pki.Registered)), (entry.Decision, entry.StatusCode, entry.CertificateThumbprint));
+    }
+
+    [Fact]
+    public async Task Handshake_RegisteredCertificateWithoutExtendedKeyUsage_Fails()
+    {
+        // Chains to the county CA, in date, registered to an active client: only the usage is missing.
+        using var noUsage = IssueWithoutExtendedKeyUsage("no-usage");
+        await server.Services.GetRequiredService<AgencyClientRegistry>().RegisterAsync("no-usage", "No Usage Agency", "CA0000098", "records.history", noUsage);
+        var before = (await server.AuditAsync()).Count;
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => server.Client(noUsage).GetCriminalHistoryAsync(History()).ResponseAsync);
+
+        // The transport failed (TLS 1.3 may surface the server's alert as INTERNAL), before any token or call.
+        Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
+        Assert.Equal(before, (await server.AuditAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Health_OnlyAnswersRegisteredActiveClientsAndIsAudited()
+    {
+        var registered = new Health.HealthClient(server.Channel(server.Pki.Registered));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await registered.CheckAsync(new HealthCheckRequest())).Status);
+
+        using var channel = server.RawChannel(server.Pki.Unregistered);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(("/grpc.health.v1.Health/Check", AuditDecision.Unauthenticated), ((await EntryAsync(DecisionId(refused))).Method, (await EntryAsync(DecisionId(refused))).Decision));
+    }
+
+    [Fact]
+    public async Task Oversight_SequenceBeyondInt64_InvalidArgumentNotAWrappedRange()
+    {
+        var oversight = new OversightService.OversightServiceClient(server.Channel(server.Pki.Oversight));
+
+        using var watch = oversight.WatchAuditEntries(new WatchAuditEntriesRequest { AfterSequence = ulong.MaxValue });
+        var watchRefused = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
+        var proofRefused = await Assert.ThrowsAsync<RpcException>(() => oversight.GetInclusionProofAsync(new GetInclusionProofRequest { Sequence = 1, TreeSize = ulong.MaxValue }).ResponseAsync);
+        var listRefused = await Assert.ThrowsAsync<RpcException>(() => oversight.ListAuditEntriesAsync(new ListAuditEntriesRequest { AfterSequence = (ulong)long.MaxValue + 1 }).ResponseAsync);
+
+        foreach (var (refused, field) in new[] { (watchRefused, "after_sequence"), (proofRefused, "tree_size"), (listRefused, "after_sequence") })
+        {
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            var violation = Assert.Single(refused.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
+            Assert.Equal((field, $"must be at most {long.MaxValue}"), (violation.Field, violation.Description));
+        }
+    }
+
+    private X509Certificate2 IssueWithoutExtendedKeyUsage(string clientId)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={clientId}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(server.Pki.Ca, true, false));
+        request.CertificateExtensions.Add(ClientIdentity.SubjectAlternativeName(clientId));
+        var now = DateTimeOffset.UtcNow;
+        using var unkeyed = request.Create(server.Pki.Ca, now.AddDays(-1), now.AddDays(5), RandomNumberGenerator.GetBytes(16));
+        return TestPki.Reload(unkeyed.CopyWithPrivateKey(key));
+    }
+
+    private HttpClient TokenEndpointClient(X509Certificate2 certificate) => new(Client.AgencyConnection.CreateHandler(new Client.AgencyConnectionOptions(server.Address, certificate, server.Pki.Ca)))
+    {
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+}
