@@ -116,4 +116,53 @@ public sealed class RequestValidatorTests
         request.Context.OfficerName = "Dana\u0000Example";
         Assert.Equal(["context.officer_name"], FieldsOf(() => _validator.Validate(request, s_purposes)));
     }
+
+    [Theory]
+    [InlineData("officer_id", "44\u202E71")]
+    [InlineData("officer_name", "Dana\u200BExample")]
+    [InlineData("case_number", "SF-2026\u2028-0042")]
+    [InlineData("justification", "Bond hearing \u202Eevil")]
+    [InlineData("officer_name", "\u200CDana")]
+    public void Validate_InvisibleOrLineBreakingCharacter_Refused(string field, string value)
+    {
+        var request = Valid();
+        switch (field)
+        {
+            case "officer_id": request.Context.OfficerId = value; break;
+            case "officer_name": request.Context.OfficerName = value; break;
+            case "case_number": request.Context.CaseNumber = value; break;
+            default: request.Context.Justification = value; break;
+        }
+
+        var violation = Assert.Single(Assert.Throws<RequestValidationException>(() => _validator.Validate(request, s_purposes)).Violations);
+
+        Assert.Equal("context." + field, violation.Field);
+        Assert.StartsWith("must not contain invisible or line-breaking characters (found U+", violation.Description);
+    }
+
+    [Fact]
+    public void Validate_ZeroWidthNonJoinerInsideAPersianName_Accepted()
+    {
+        // Persian spelling needs U+200C between letters ("Ali-Reza"); that is a name, not a disguise.
+        var request = Valid();
+        request.Context.OfficerName = "علی\u200Cرضا";
+
+        _validator.Validate(request, s_purposes);
+    }
+
+    [Fact]
+    public void IngestPerson_RightToLeftOverrideInANameOrABirthDateInTheFuture_Refused()
+    {
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+        var request = new UpsertPersonRequest
+        {
+            EventId = "ev-1", CountyPersonNumber = "P-1", LastName = "Smith\u202Etxe", FirstName = "Ana",
+            DateOfBirth = new CalendarDate { Year = tomorrow.Year, Month = tomorrow.Month, Day = tomorrow.Day },
+        };
+
+        var violations = Assert.Throws<RequestValidationException>(() => IngestValidator.Validate(request)).Violations;
+
+        Assert.Equal(["last_name", "date_of_birth"], violations.Select(v => v.Field));
+        Assert.Equal("must not be in the future", violations[1].Description);
+    }
 }

@@ -100,4 +100,42 @@ public sealed class CliTests(RecordsServer server) : IClassFixture<RecordsServer
         var registry = new AgencyClientRegistry(new RecordsDatabase(new DatabaseOptions { ConnectionString = database }), TimeProvider.System);
         Assert.Equal(DevelopmentCertificates.DemoClientId, (await registry.FindActiveByThumbprintAsync(CertificateAuthority.Thumbprint(demo)))?.ClientId);
     }
+
+    [Fact]
+    public async Task AuditTail_DatabaseFileMissing_OneLineNamingTheFileAndTheFix()
+    {
+        var missing = Path.Combine(server.Directory, "no-such", "records.db");
+
+        var result = await RxAsync("audit", "tail", "--database", $"Data Source={missing}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"rx: --database: the database file '{missing}' does not exist.", result.Error.Split(" Run rx")[0]);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(missing));
+    }
+
+    [Fact]
+    public async Task AuditTail_FileThatIsNotTheServersDatabase_OneLineSayingWhatTheDatabaseRefused()
+    {
+        var other = Path.Combine(server.Directory, $"other-{Guid.NewGuid():N}.db");
+        await File.WriteAllBytesAsync(other, []);
+
+        var result = await RxAsync("audit", "tail", "--database", $"Data Source={other};Pooling=False");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("rx: the database refused the command: ", result.Error);
+        Assert.Contains("no such table: AuditEntries", result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Query_CertificateFileMissing_OneLineNamingTheFile()
+    {
+        var missing = Path.Combine(server.Directory, "absent-agency.pfx");
+
+        var result = await RxAsync("query", "history", "--booking-number", TestPeople.AlphaBooking, "--server", server.Address.ToString(), "--cert", missing, "--ca", server.Pki.CaPath);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"rx: The certificate file '{missing}' does not exist (expected a PKCS#12 certificate with its private key).", result.Error.TrimEnd());
+    }
 }

@@ -124,12 +124,13 @@ public sealed partial class CrashTests : IAsyncDisposable
         }
     }
 
-    // Starts the server, takes every notification the stream has until it is quiet, then kills the server.
+    // Starts the server, takes every notification queued before a marker, then kills the server.
     private async Task<List<ReleaseNotification>> DrainAfterRestartAsync(bool acknowledge)
     {
         using var server = await StartServerAsync();
         using var agency = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Registered, _pki.Ca));
-        var received = await DetainerFlow.DrainAsync(agency.Records, quietSeconds: 3);
+        using var jms = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(server.Address, _pki.Jms, _pki.Ca));
+        var received = await DetainerFlow.DrainAsync(agency.Records, new IngestService.IngestServiceClient(jms.Invoker));
         foreach (var notification in acknowledge ? received : [])
         {
             await agency.Records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = notification.NotificationId });

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Protos.V1;
 
@@ -45,9 +47,33 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
     }
 
     [Fact]
+    public async Task IngestCsv_StrayAndUnterminatedQuotes_EveryRowLoadedOrRejectedWithItsLine()
+    {
+        var people = Enumerable.Range(0, 5).Select(_ => DetainerFlow.NewId("P")).ToList();
+        string Row(int i, string lastName) => $"{DetainerFlow.NewId("ev")},person,{people[i]},{lastName},Quinn,1985-03-04,yes";
+        var csv = Path.Combine(server.Directory, $"{people[0]}-quotes.csv");
+        // Line 3 has a quote inside an unquoted field; line 5 opens a quote it never closes. A hand-written
+        // parser took either as the start of a quoted field and swallowed the rows after it.
+        await File.WriteAllTextAsync(csv, string.Join('\n',
+            "event_id,record,person_number,last_name,first_name,dob,synthetic",
+            Row(0, "Able"), Row(1, "O\"Brien"), Row(2, "Baker"), Row(3, "\"Unclosed, Carter"), Row(4, "Dawson")) + "\n");
+
+        var result = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("line 3: rejected: a quote character inside an unquoted field", result.Output);
+        Assert.Contains("line 5: rejected: a quoted field is not closed on its line", result.Output);
+        Assert.Contains("5 row(s): 3 applied, 0 already applied (no change), 2 rejected", result.Output);
+        await using var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext();
+        var loaded = await db.People.Where(p => people.Contains(p.CountyPersonNumber)).Select(p => p.LastName).ToListAsync();
+        Assert.Equal(["Able", "Baker", "Dawson"], loaded.Order());
+    }
+
+    [Fact]
     public async Task Notices_ListPrintInSpanishAndServe_ServedOnceAndAudited()
     {
-        var booking = await _flow.IngestedWithNotifyDetainerAsync();
+        var (person, booking) = await _flow.IngestPersonAsync(seriousFelony: true);
+        await _flow.FileAsync(booking, DetainerRequestType.Notify);
         var notice = (await _flow.NoticesAboutAsync(booking)).Single();
         var database = new[] { "--database", server.ConnectionString };
         var page = Path.Combine(server.Directory, $"notice-{notice.Id}.html");
@@ -59,9 +85,15 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
         var twice = await Rx.RunAsync(["notices", "served", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--by", "Someone Else", .. database]);
         var after = await Rx.RunAsync(["notices", "list", "--pending", .. database]);
 
-        Assert.Contains(pending.Output.Split('\n'), l => l.TrimStart().StartsWith($"{notice.Id} ", StringComparison.Ordinal) && l.Contains("DetainerCopy") && l.Contains("PENDING"));
+        // The list names the person by the jail's own number, never the internal key.
+        Assert.Contains(pending.Output.Split('\n'), l => l.TrimStart().StartsWith($"{notice.Id} ", StringComparison.Ordinal) && l.Contains("DetainerCopy") && l.Contains(person) && l.Contains("PENDING"));
         Assert.True(printed.ExitCode == 0, printed.Error);
-        Assert.Contains("El condado S&#xCD; cumplir&#xE1; con esta solicitud.", await File.ReadAllTextAsync(page));
+        var html = System.Net.WebUtility.HtmlDecode(await File.ReadAllTextAsync(page));
+        Assert.Contains("El condado SÍ cumplirá con esta solicitud.", html);
+        // In Spanish, the county as the Spanish file names it, and the agency by its name.
+        Assert.Contains("preguntó a la Oficina del Sheriff del Condado sobre usted", html);
+        Assert.Contains("Test Agency (Test Field Office) preguntó", html);
+        Assert.DoesNotContain("County Sheriff's Office", html);
         Assert.True(served.ExitCode == 0, served.Error);
         Assert.Equal(1, twice.ExitCode);
         Assert.Contains("already served by Deputy Example #1", twice.Error);

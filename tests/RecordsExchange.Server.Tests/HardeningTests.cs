@@ -261,6 +261,25 @@ public sealed partial class HardeningTests(HardeningServer server) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task Ingest_NameInDecomposedForm_StoredComposedAndFoundWhicheverWayItIsTyped()
+    {
+        var jms = new IngestService.IngestServiceClient(server.Channel(server.Pki.Jms));
+        var person = DetainerFlow.NewId("P");
+        var dob = new CalendarDate { Year = 1977, Month = 7, Day = 7 };
+        await jms.UpsertPersonAsync(new UpsertPersonRequest { EventId = DetainerFlow.NewId("ev"), CountyPersonNumber = person, LastName = "Pe\u0301rez", FirstName = "Jose\u0301", DateOfBirth = dob });
+
+        foreach (var (last, first) in new[] { ("Pérez", "José"), ("Pe\u0301rez", "Jose\u0301") })
+        {
+            var found = await server.Client().GetCriminalHistoryAsync(new GetCriminalHistoryRequest
+            {
+                Context = RecordsServer.Context(),
+                Subject = new SubjectRef { NameAndBirthDate = new NameAndBirthDate { LastName = last, FirstName = first, DateOfBirth = dob } },
+            });
+            Assert.Equal((person, "Pérez", "José"), (found.Person.CountyPersonNumber, found.Person.LastName, found.Person.FirstName));
+        }
+    }
+
     private X509Certificate2 IssueWithoutExtendedKeyUsage(string clientId)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

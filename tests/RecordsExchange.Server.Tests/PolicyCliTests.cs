@@ -52,16 +52,20 @@ public sealed class PolicyCliTests(ReloadServer server) : IClassFixture<ReloadSe
     }
 
     [Fact]
-    public async Task Reload_InvalidFile_NeverReplacesTheServersFile()
+    public async Task Reload_InvalidFile_NeverReplacesTheServersFileAndTheRefusalIsAudited()
     {
         var before = await File.ReadAllTextAsync(server.PolicyPath);
         var broken = Path.Combine(server.Directory, "reload-broken.yaml");
         await File.WriteAllTextAsync(broken, before.Replace("decision: deny", "decision: maybe", StringComparison.Ordinal));
 
-        var result = await Rx.RunAsync("policy", "reload", broken, "--to", server.PolicyPath);
+        var result = await Rx.RunAsync("policy", "reload", broken, "--to", server.PolicyPath, "--database", server.ConnectionString);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("must be permit or deny, not 'maybe'", result.Error);
         Assert.Equal(before, await File.ReadAllTextAsync(server.PolicyPath));
+        var entry = (await server.AuditAsync()).Last(e => e.Method == "admin/RejectPolicy");
+        Assert.StartsWith("rx:", entry.ClientId);
+        Assert.Contains("must be permit or deny, not 'maybe'", entry.Reason);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(broken))), entry.PolicyHash);
     }
 }

@@ -187,7 +187,8 @@ public sealed class PolicyReloadTests(ReloadServer server) : IClassFixture<Reloa
         await WriteAtomicallyAsync(server.PolicyPath, widened);
         await WaitUntilAsync(() => outcomes.Count(o => o.Sha256 == after) > 50);
         await WriteAtomicallyAsync(server.PolicyPath, widened.Replace("decision: permit", "decision: allow", StringComparison.Ordinal));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // The server has seen the invalid file once it has refused it in the ledger.
+        await WaitUntilAsync(() => server.AuditAsync().GetAwaiter().GetResult().Any(e => e.Method == "admin/RejectPolicy"));
         var afterInvalid = outcomes.Count;
         await WaitUntilAsync(() => outcomes.Count > afterInvalid + 50);
         await stop.CancelAsync();
@@ -212,12 +213,12 @@ public sealed class PolicyReloadTests(ReloadServer server) : IClassFixture<Reloa
         File.Move(temporary, path, overwrite: true);
     }
 
+    // Polls a condition: progress is what is awaited; the bound only stops a broken test from hanging.
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
+        for (var attempt = 0; !condition(); attempt++)
         {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for calls.");
+            Assert.True(attempt < 2400, "Timed out waiting for calls.");
             await Task.Delay(50);
         }
     }

@@ -116,10 +116,14 @@ public sealed class ClientApplications(IServiceScopeFactory scopes, RecordsDatab
     }
 }
 
-/// <summary>Keeps the applications in step with the register, which `rx clients` changes from another process.</summary>
+/// <summary>
+/// Keeps every application in step with the register, which `rx clients` changes from another process.
+/// The token endpoint already syncs the client asking for a token, and every call reads the register,
+/// so this only tidies up (removes the applications of revoked clients) and can run seldom.
+/// </summary>
 internal sealed class ClientApplicationSync(ClientApplications applications, ILogger<ClientApplicationSync> logger) : BackgroundService
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_interval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Data.Ledger;
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>A server whose public listener allows five requests at once and one a second per address, no queue, three connections per address.</summary>
+public sealed class PublicServer : RecordsServer
+{
+    public const int Burst = 5;
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Limits:PublicBurstPerAddress"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Limits:PublicRequestsPerSecondPerAddress"] = "1";
+        settings["Limits:PublicQueuePerAddress"] = "0";
+        settings["Limits:PublicConnectionsPerAddress"] = "3";
+        return settings;
+    }
+
+    /// <summary>An anonymous HTTPS client for the public listener (one HTTP/2 connection), trusting the county CA.</summary>
+    public HttpClient PublicClient() => new(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 s && CertificateAuthority.ChainsTo(s, Pki.Ca, clientAuth: false, out _) },
+    })
+    {
+        BaseAddress = PublicAddress,
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+}
+
+public sealed class PublicListenerTests(PublicServer server) : IClassFixture<PublicServer>
+{
+    private static GetCriminalHistoryRequest History() => new() { Context = RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } };
+
+    [Fact]
+    public async Task CheckpointFlood_FromOneAddress_IsThrottledWhileAgencyCallsAreAnswered()
+    {
+        using var http = server.PublicClient();
+        var agency = server.Client();
+        var clock = Stopwatch.StartNew();
+
+        var flood = Enumerable.Range(0, 100).Select(_ => http.GetAsync("/checkpoint")).ToList();
+        var calls = Enumerable.Range(0, 10).Select(_ => agency.GetCriminalHistoryAsync(History()).ResponseAsync).ToList();
+        var responses = await Task.WhenAll(flood);
+        var answered = await Task.WhenAll(calls);
+        clock.Stop();
+
+        Assert.All(answered, a => Assert.NotNull(a.Person));
+        var served = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(responses.Length, served + limited.Count);
+        // The burst, plus one a second for however long the flood took on this machine.
+        Assert.InRange(served, 1, PublicServer.Burst + (int)Math.Ceiling(clock.Elapsed.TotalSeconds) + 1);
+        Assert.All(limited, r => Assert.Equal("1", r.Headers.RetryAfter?.ToString()));
+    }
+
+    [Fact]
+    public async Task Checkpoint_ServedFromMemoryWithCachingHeaders_NoDatabaseQueryPerRequest()
+    {
+        // Spend any tokens left from other tests' requests' refill first: this test needs two requests.
+        using var http = server.PublicClient();
+        await server.Services.GetRequiredService<LedgerCheckpoints>().SignIfGrownAsync(server.Services.GetRequiredService<GroupCommitLedger>().Tree);
+        using var counter = new DatabaseCommandCounter(server.Directory);
+
+        var first = await GetWhenAllowedAsync(http, null);
+        var etag = first.Headers.ETag!;
+        var again = await GetWhenAllowedAsync(http, etag);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.StartsWith("test.example/ledger\n", await first.Content.ReadAsStringAsync());
+        Assert.Equal(TimeSpan.FromSeconds(30), first.Headers.CacheControl?.MaxAge);
+        Assert.True(first.Headers.CacheControl?.Public);
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Equal(0, counter.Count);
+        // The counter sees this server's database: an agency call reads and writes it.
+        await server.Client().GetCriminalHistoryAsync(History());
+        Assert.True(counter.Count > 0);
+    }
+
+    [Fact]
+    public async Task PublicConnections_OverThePerAddressLimit_ClosedBeforeTheHandshake()
+    {
+        var held = new List<SslStream>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                held.Add(await HandshakeAsync());
+            }
+
+            var refused = await Record.ExceptionAsync(HandshakeAsync);
+
+            Assert.True(refused is IOException or System.Security.Authentication.AuthenticationException, refused?.ToString() ?? "a fourth connection was accepted");
+            // A connection given back makes room for another.
+            await held[0].DisposeAsync();
+            held.RemoveAt(0);
+            held.Add(await RetryAsync(HandshakeAsync));
+        }
+        finally
+        {
+            foreach (var stream in held)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<SslStream> HandshakeAsync()
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.PublicAddress.Port);
+        var tls = new SslStream(tcp.GetStream(), false, (_, c, _, _) => c is X509Certificate2 s && CertificateAuthority.ChainsTo(s, server.Pki.Ca, clientAuth: false, out _));
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", ApplicationProtocols = [SslApplicationProtocol.Http11] });
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    // The server counts a closed connection once it has seen the close: ask again until it has.
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> attempt)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (Exception ex) when (tries < 200 && ex is IOException or System.Security.Authentication.AuthenticationException)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    // Over the rate, the public listener says 429 and when to come back; this waits as told.
+    private static async Task<HttpResponseMessage> GetWhenAllowedAsync(HttpClient http, System.Net.Http.Headers.EntityTagHeaderValue? etag)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/checkpoint");
+            if (etag is not null)
+            {
+                request.Headers.IfNoneMatch.Add(etag);
+            }
+            var response = await http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || tries >= 100)
+            {
+                return response;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Counts the SQL commands EF Core runs against the database files in one folder (one test server's).</summary>
+    private sealed class DatabaseCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string _folder;
+        private readonly List<IDisposable> _subscriptions = [];
+        private int _count;
+
+        public DatabaseCommandCounter(string folder)
+        {
+            _folder = folder;
+            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
+                && data.Command.Connection?.DataSource?.StartsWith(_folder, StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+}
