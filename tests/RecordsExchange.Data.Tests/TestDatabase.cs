@@ -11,8 +11,9 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         Directory.CreateDirectory(_directory);
         // Pooling off so the file can be deleted and other connections see the triggers at once.
-        ConnectionString = $"Data Source={Path.Combine(_directory, "records.db")};Pooling=False;Default Timeout=2";
-        Database = new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = ConnectionString });
+        ConnectionString = $"Data Source={Path.Combine(_directory, "records.db")};Pooling=False";
+        // A held lock fails a write after a second: the lock tests need not wait the production five.
+        Database = new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = ConnectionString, LockTimeout = TimeSpan.FromSeconds(1) });
     }
 
     public string ConnectionString { get; }

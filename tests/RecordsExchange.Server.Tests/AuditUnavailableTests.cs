@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using RecordsExchange.Protos.V1;
 
+using RecordsExchange.Tests;
+
 namespace RecordsExchange.Server.Tests;
 
 /// <summary>
@@ -24,19 +26,6 @@ public sealed class AuditUnavailableTests(QuickTimeoutServer server) : IClassFix
 {
     // Far beyond the configured one-second lock timeout, far below the ~35 s a call used to wait.
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
-
-    /// <summary>Holds the database's write lock, as a stuck backup or another writer would, until disposed.</summary>
-    private async Task<IAsyncDisposable> HoldWriteLockAsync()
-    {
-        var blocker = new SqliteConnection(server.ConnectionString);
-        await blocker.OpenAsync();
-        var transaction = (SqliteTransaction)await blocker.BeginTransactionAsync();
-        await using var write = blocker.CreateCommand();
-        write.Transaction = transaction;
-        write.CommandText = "CREATE TABLE Blocker (x INTEGER)";
-        await write.ExecuteNonQueryAsync();
-        return new Lock(blocker, transaction);
-    }
 
     /// <summary>
     /// Makes only the ledger's inserts fail (a trigger the database runs, as a full ledger table or a
@@ -62,16 +51,6 @@ public sealed class AuditUnavailableTests(QuickTimeoutServer server) : IClassFix
         public async ValueTask DisposeAsync() => await Undo();
     }
 
-    private sealed record Lock(SqliteConnection Connection, SqliteTransaction Transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Transaction.RollbackAsync();
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task GetCriminalHistory_LedgerCannotWrite_UnavailableWithinTheLockTimeoutAndNothingDisclosed()
     {
@@ -79,7 +58,7 @@ public sealed class AuditUnavailableTests(QuickTimeoutServer server) : IClassFix
         // The client holds its access token before the ledger stops writing (issuing one is audited too).
         await client.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = RecordsServer.Context(), Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } });
         var blocked = RecordsServer.Context();
-        await using (await HoldWriteLockAsync())
+        await using (await WriteLock.HoldAsync(server.ConnectionString))
         {
             var call = client.GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = blocked, Subject = new SubjectRef { BookingNumber = TestPeople.AlphaBooking } },
                 deadline: DateTime.UtcNow.Add(s_deadline));

@@ -39,16 +39,9 @@ public sealed class StartupTests : IDisposable
         // Checked before anything reads a section: one exception, every problem, each naming its setting.
         var refused = Assert.Throws<Startup.SettingsException>(() => RecordsServer.Build(settings));
 
-        Assert.Contains(refused.Problems, p => p.Contains("AgencyEndpoint 'not-an-endpoint'"));
-        Assert.Contains(refused.Problems, p => p.Contains("RecordsExchange:CaCertificatePath is required"));
-        Assert.Contains(refused.Problems, p => p.Contains("missing.pfx' does not exist"));
-        Assert.Contains(refused.Problems, p => p.Contains("DemoPeople"));
-        Assert.Contains(refused.Problems, p => p.Contains("Ledger:SigningKeyPath is required"));
-        Assert.Contains(refused.Problems, p => p.Contains("Ledger:CheckpointInterval"));
-        Assert.Contains(refused.Problems, p => p.Contains("Tokens:Issuer"));
-        Assert.Contains(refused.Problems, p => p.Contains("Tokens:SigningCertificatePath is required"));
-        Assert.Contains(refused.Problems, p => p.Contains("Limits:ConcurrentStreamsPerClient"));
-        Assert.Contains(refused.Problems, p => p.Contains("Requests:MaxJustificationLength"));
+        AssertNamed(refused, "AgencyEndpoint 'not-an-endpoint'", "RecordsExchange:CaCertificatePath is required", "missing.pfx' does not exist", "DemoPeople",
+            "Ledger:SigningKeyPath is required", "Ledger:CheckpointInterval", "Tokens:Issuer", "Tokens:SigningCertificatePath is required",
+            "Limits:ConcurrentStreamsPerClient", "Requests:MaxJustificationLength");
         Assert.All(refused.Problems, p => Assert.DoesNotContain("   at ", p));
     }
 
@@ -85,12 +78,9 @@ public sealed class StartupTests : IDisposable
 
         var refused = Assert.Throws<Startup.SettingsException>(() => RecordsServer.Build(settings, "Production"));
 
-        Assert.Contains(refused.Problems, p => p.Contains("DevelopmentCertificatesDirectory is set, but the development PKI is only for the Development environment"));
-        Assert.Contains(refused.Problems, p => p.Contains("synthetic demo people are only loaded in the Development environment"));
-        Assert.Contains(refused.Problems, p => p.Contains("RecordsExchange:CaCertificatePath is required"));
-        Assert.Contains(refused.Problems, p => p.Contains("RecordsExchange:ServerCertificatePath is required"));
-        Assert.Contains(refused.Problems, p => p.Contains("Ledger:SigningKeyPath is required"));
-        Assert.Contains(refused.Problems, p => p.Contains("Tokens:EncryptionCertificatePath is required"));
+        AssertNamed(refused, "DevelopmentCertificatesDirectory is set, but the development PKI is only for the Development environment",
+            "synthetic demo people are only loaded in the Development environment", "RecordsExchange:CaCertificatePath is required",
+            "RecordsExchange:ServerCertificatePath is required", "Ledger:SigningKeyPath is required", "Tokens:EncryptionCertificatePath is required");
         // No development CA, key or token certificate was minted outside Development.
         Assert.False(Directory.Exists(certificates));
     }
@@ -146,6 +136,14 @@ public sealed class StartupTests : IDisposable
             await again.StopAsync();
         }
         Assert.Equal(caBefore, await File.ReadAllBytesAsync(development.CaCertificatePath));
+    }
+
+    private static void AssertNamed(Startup.SettingsException refused, params string[] problems)
+    {
+        foreach (var problem in problems)
+        {
+            Assert.Contains(refused.Problems, p => p.Contains(problem, StringComparison.Ordinal));
+        }
     }
 
     public void Dispose()

@@ -43,7 +43,8 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var app = RecordsExchangeExtensions.BuildHost(settings, "Benchmark");
+        // The development bootstrap (a fresh PKI and demo people) runs only in Development.
+        var app = RecordsExchangeExtensions.BuildHost(settings, "Development");
         await app.StartAsync();
         return new BenchServer(app, directory, development);
     }

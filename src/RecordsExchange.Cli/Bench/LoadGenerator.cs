@@ -4,9 +4,12 @@ using HdrHistogram;
 namespace RecordsExchange.Cli.Bench;
 
 /// <summary>What one phase of a benchmark measured.</summary>
-internal sealed record PhaseResult(string Name, long Calls, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
+internal sealed record PhaseResult(string Name, long Calls, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan Cpu)
 {
     public double CallsPerSecond => Calls / Elapsed.TotalSeconds;
+
+    /// <summary>The process's CPU time over the measured window, per call: stable where wall-clock rates swing with the machine's load.</summary>
+    public double CpuMicrosPerCall => Calls == 0 ? 0 : Cpu.TotalMicroseconds / Calls;
 }
 
 /// <summary>Runs a call from many concurrent workers for a fixed time and records each latency in an HdrHistogram.</summary>
@@ -18,6 +21,9 @@ internal static class LoadGenerator
         await RunWorkersAsync(workers, warmup, call, record: null);
         var histograms = Enumerable.Range(0, workers).Select(_ => new LongHistogram(TimeStamp.Minutes(1), 3)).ToArray();
         var failures = new long[workers];
+        var process = Process.GetCurrentProcess();
+        // utime + stime, as /proc/self/stat counts them.
+        var cpuBefore = process.TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         await RunWorkersAsync(workers, duration, call, (worker, ticks, failed) =>
         {
@@ -31,13 +37,15 @@ internal static class LoadGenerator
             }
         });
         stopwatch.Stop();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         var all = new LongHistogram(TimeStamp.Minutes(1), 3);
         foreach (var histogram in histograms)
         {
             all.Add(histogram);
         }
         return new PhaseResult(name, all.TotalCount, failures.Sum(), stopwatch.Elapsed,
-            ToMilliseconds(all.GetValueAtPercentile(50)), ToMilliseconds(all.GetValueAtPercentile(99)));
+            ToMilliseconds(all.GetValueAtPercentile(50)), ToMilliseconds(all.GetValueAtPercentile(99)), cpu);
     }
 
     private static async Task RunWorkersAsync(int workers, TimeSpan duration, Func<int, CancellationToken, Task> call, Action<int, long, bool>? record)

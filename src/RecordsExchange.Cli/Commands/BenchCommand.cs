@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using RecordsExchange.Cli.Bench;
-using RecordsExchange.Client;
 using RecordsExchange.Core.Ledger;
 using RecordsExchange.Data;
 using RecordsExchange.Data.Ledger;
@@ -76,8 +74,11 @@ internal static class BenchCommand
         var connections = new Option<int>("--connections") { Description = "HTTP/2 connections (one channel each).", DefaultValueFactory = _ => 4 };
         var callers = new Option<int>("--callers") { Description = "Concurrent callers spread over the connections.", DefaultValueFactory = _ => 64 };
         var ledgerEntries = new Option<long>("--ledger-entries") { Description = "Synthetic entries to put in the ledger before measuring.", DefaultValueFactory = _ => 0 };
-        var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against one in-process server.");
-        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries })
+        var people = new Option<string>("--people") { Description = "Synthetic people in the jail, one server per size, comma-separated (200,20000).", DefaultValueFactory = _ => "200" };
+        var flood = new Option<bool>("--flood-public") { Description = "Also measure the audited call while one address floods the public listener's /checkpoint." };
+        var tokenOff = new Option<bool>("--token-off") { Description = "Also measure the audited call on a server that skips the access-token check." };
+        var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against in-process servers.");
+        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff })
         {
             calls.Options.Add(option);
         }
@@ -87,11 +88,23 @@ internal static class BenchCommand
             var workers = parse.GetValue(callers);
             var (warm, measured) = (TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(seconds)));
             var fill = parse.GetValue(ledgerEntries);
+            var sizes = parse.GetRequiredValue(people).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(n => int.TryParse(n, CultureInfo.InvariantCulture, out var size) && size is > 0 and <= 100_000 ? size : throw new ArgumentException($"--people: '{n}' is not a number of people from 1 to 100000."))
+                .ToList();
             var results = new List<PhaseResult>();
-            long ledgerSize;
-            await using (var server = await BenchServer.StartAsync())
+            PhaseResult? quiet = null, flooded = null, small = null, large = null;
+            string? floodReport = null;
+            long ledgerSize = 0;
+            for (var i = 0; i < sizes.Count; i++)
             {
-                if (fill > 0)
+                var first = i == 0;
+                await output.WriteLineAsync($"Starting a server with {sizes[i]:N0} synthetic people...");
+                await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
+                {
+                    ["RecordsExchange:DemoPeople"] = sizes[i].ToString(CultureInfo.InvariantCulture),
+                    ["RecordsExchange:PublicEndpoint"] = first && parse.GetValue(flood) ? "127.0.0.1:0" : "",
+                });
+                if (first && fill > 0)
                 {
                     await output.WriteLineAsync($"Filling the ledger with {fill:N0} synthetic entries...");
                     await Progress.RunAsync("filling", fill, async report =>
@@ -100,49 +113,60 @@ internal static class BenchCommand
                         return 0;
                     });
                 }
-                results.AddRange(await MeasureAsync(server, parse.GetValue(connections), workers, warm, measured, withEcho: true, "audited GetCriminalHistory"));
-                ledgerSize = server.App.Services.GetRequiredService<GroupCommitLedger>().Tree.Size;
+                using var load = new BenchLoad(server, parse.GetValue(connections), sizes[i]);
+                if (first)
+                {
+                    results.Add(await load.EchoAsync(workers, warm, measured));
+                }
+                var audited = await load.AuditedAsync($"audited, {sizes[i]:N0} people", workers, warm, measured);
+                results.Add(audited);
+                (small, large) = (small ?? audited, audited);
+                if (first && parse.GetValue(flood))
+                {
+                    quiet = audited;
+                    (flooded, floodReport) = await load.AuditedDuringCheckpointFloodAsync(workers, warm, measured);
+                    results.Add(flooded);
+                }
+                if (first)
+                {
+                    ledgerSize = server.App.Services.GetRequiredService<GroupCommitLedger>().Tree.Size;
+                }
             }
-            // The same call on a server that skips the access-token check, to show what the check costs.
-            await using (var untokened = await BenchServer.StartAsync(new Dictionary<string, string?> { ["Tokens:RequireAccessTokens"] = "false" }))
+            if (parse.GetValue(tokenOff))
             {
-                results.AddRange(await MeasureAsync(untokened, parse.GetValue(connections), workers, warm, measured, withEcho: false, "audited, token check off"));
+                // The same call on a server that skips the access-token check, to show what the check costs.
+                await using var untokened = await BenchServer.StartAsync(new Dictionary<string, string?>
+                {
+                    ["Tokens:RequireAccessTokens"] = "false",
+                    ["RecordsExchange:DemoPeople"] = sizes[0].ToString(CultureInfo.InvariantCulture),
+                });
+                using var load = new BenchLoad(untokened, parse.GetValue(connections), sizes[0]);
+                results.Add(await load.AuditedAsync("audited, token check off", workers, warm, measured));
             }
 
             await output.WriteLineAsync($"rx bench calls: {Environment.ProcessorCount} cores, {parse.GetValue(connections)} connections, {workers} callers, "
-                + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up, ledger {fill:N0} entries before, {ledgerSize:N0} after");
+                + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up, ledger {fill:N0} entries before, {ledgerSize:N0} after (first server)");
+            await output.WriteLineAsync("CPU µs/call: this process's CPU time (server and load generator share it, both in-process) over the measured window, per call.");
             await WriteTableAsync(output, results);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"audited / echo calls/s: {results[1].CallsPerSecond / results[0].CallsPerSecond:P1}"));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"with token check / without: {results[1].CallsPerSecond / results[2].CallsPerSecond:P1}"));
+            var echo = results[0];
+            foreach (var audited in results.Skip(1))
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{audited.Name} / echo: {audited.CallsPerSecond / echo.CallsPerSecond:P1} of the calls/s, {audited.CpuMicrosPerCall / echo.CpuMicrosPerCall:0.0}x the CPU per call"));
+            }
+            if (sizes.Count > 1)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{large!.Name} / {small!.Name}: {large.CallsPerSecond / small.CallsPerSecond:P1} of the calls/s, {large.CpuMicrosPerCall / small.CpuMicrosPerCall:P1} of the CPU per call"));
+            }
+            if (flooded is not null)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"audited during the flood / without: {flooded.CallsPerSecond / quiet!.CallsPerSecond:P1} of the calls/s. {floodReport}"));
+            }
             return results.Sum(r => r.Failures) == 0 ? 0 : 1;
         }));
         return calls;
-    }
-
-    private static async Task<List<PhaseResult>> MeasureAsync(BenchServer server, int connections, int workers, TimeSpan warm, TimeSpan measured, bool withEcho, string auditedName)
-    {
-        var options = AgencyConnectionOptions.FromFiles(server.Address, server.Development.DemoClientPfxPath, server.Development.CaCertificatePath);
-        var agencies = Enumerable.Range(0, connections).Select(_ => AgencyConnection.Open(options)).ToList();
-        try
-        {
-            var results = new List<PhaseResult>();
-            if (withEcho)
-            {
-                // The bare call: same connections, no token, no interceptor on either side.
-                var echoClients = agencies.Select(a => new BenchmarkService.BenchmarkServiceClient(a.Channel)).ToList();
-                var payload = new EchoRequest { Payload = ByteString.CopyFrom(new byte[256]) };
-                results.Add(await LoadGenerator.RunAsync("bare mTLS echo", workers, warm, measured,
-                    async (worker, ct) => await echoClients[worker % echoClients.Count].EchoAsync(payload, cancellationToken: ct)));
-            }
-            var records = agencies.Select(a => a.Records).ToList();
-            results.Add(await LoadGenerator.RunAsync(auditedName, workers, warm, measured,
-                async (worker, ct) => await records[worker % records.Count].GetCriminalHistoryAsync(HistoryRequest(worker), cancellationToken: ct)));
-            return results;
-        }
-        finally
-        {
-            agencies.ForEach(a => a.Dispose());
-        }
     }
 
     private static Command CreateLedger()
@@ -245,27 +269,13 @@ internal static class BenchCommand
         return verify;
     }
 
-    private static GetCriminalHistoryRequest HistoryRequest(int worker) => new()
-    {
-        Context = new RequestContext
-        {
-            OfficerId = "B" + worker,
-            OfficerName = "Benchmark Officer",
-            PurposeCode = "C",
-            LegalBasis = LegalBasis.None,
-            CaseNumber = "BENCH-" + worker,
-            Justification = "rx bench",
-        },
-        Subject = new SubjectRef { BookingNumber = Core.Demo.DemoDataGenerator.BookingNumber(worker % 200 + 1) },
-    };
-
     private static async Task WriteTableAsync(TextWriter output, IEnumerable<PhaseResult> results)
     {
-        await output.WriteLineAsync($"{"phase",-30} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"calls",10} {"failed",7}");
+        await output.WriteLineAsync($"{"phase",-36} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"CPU µs/call",12} {"calls",10} {"failed",7}");
         foreach (var r in results)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-30} {r.CallsPerSecond,10:N0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.Calls,10:N0} {r.Failures,7:N0}"));
+                $"{r.Name,-36} {r.CallsPerSecond,10:N0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.CpuMicrosPerCall,12:N0} {r.Calls,10:N0} {r.Failures,7:N0}"));
         }
     }
 }
