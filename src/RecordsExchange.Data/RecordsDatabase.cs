@@ -10,26 +10,29 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
 {
     private readonly Func<RecordsDbContext> _create;
     private readonly DatabaseProvider _provider;
+    private readonly string _connectionString;
 
     public RecordsDatabase(DatabaseOptions options)
     {
         _provider = options.Provider;
-        // The busy timeout (SQLite) bounds the wait for a lock; the command timeout, in whole seconds,
-        // is set no longer, so the provider's own retry on a busy database adds no second wait.
-        var commandTimeout = Math.Max(1, (int)options.LockTimeout.TotalSeconds);
+        _connectionString = options.ConnectionString;
+        // SQLite: the busy timeout bounds the wait for a lock, and the command timeout (whole seconds),
+        // which there only bounds Microsoft.Data.Sqlite's retry on a busy database, is set no longer,
+        // so the retry adds no second wait. SQL Server: SET LOCK_TIMEOUT on every connection, leaving
+        // the command timeout to bound execution (migrations and loading the ledger take longer).
+        var sqliteCommandTimeout = Math.Max(1, (int)options.LockTimeout.TotalSeconds);
         // Pooled: creating a context costs more than the small queries each call makes.
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                ProtectSqliteFiles(options.ConnectionString);
                 var sqlite = new PooledDbContextFactory<SqliteRecordsDbContext>(new DbContextOptionsBuilder<SqliteRecordsDbContext>()
-                    .UseSqlite(options.ConnectionString, o => o.CommandTimeout(commandTimeout))
+                    .UseSqlite(options.ConnectionString, o => o.CommandTimeout(sqliteCommandTimeout))
                     .AddInterceptors(new SqliteDurabilityInterceptor(options.LockTimeout)).Options);
                 _create = sqlite.CreateDbContext;
                 break;
             case DatabaseProvider.SqlServer:
                 var sqlServer = new PooledDbContextFactory<SqlServerRecordsDbContext>(new DbContextOptionsBuilder<SqlServerRecordsDbContext>()
-                    .UseSqlServer(options.ConnectionString, o => o.CommandTimeout(commandTimeout)).Options);
+                    .UseSqlServer(options.ConnectionString).AddInterceptors(new SqlServerLockTimeoutInterceptor(options.LockTimeout)).Options);
                 _create = sqlServer.CreateDbContext;
                 break;
             default:
@@ -40,9 +43,16 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
     /// <summary>A context for the configured provider, from the pool; the caller disposes it, which returns it.</summary>
     public RecordsDbContext CreateDbContext() => _create();
 
-    /// <summary>Applies every pending migration (and, for SQLite, puts the file in write-ahead-log mode).</summary>
+    /// <summary>
+    /// Applies every pending migration (and, for SQLite, creates the file readable by its owner only
+    /// and puts it in write-ahead-log mode). The server and `rx` administration migrate before anything else.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            ProtectSqliteFiles(_connectionString);
+        }
         await using var db = CreateDbContext();
         if (_provider == DatabaseProvider.Sqlite)
         {
@@ -58,8 +68,9 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
     /// </summary>
     private static void ProtectSqliteFiles(string connectionString)
     {
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(file) || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal))
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var file = builder.DataSource;
+        if (string.IsNullOrEmpty(file) || file == ":memory:" || builder.Mode == SqliteOpenMode.Memory || file.StartsWith("file:", StringComparison.Ordinal))
         {
             return;
         }

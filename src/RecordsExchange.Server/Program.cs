@@ -18,6 +18,12 @@ catch (RecordsExchange.Server.Startup.SettingsException invalid)
     await Console.Error.WriteLineAsync(invalid.Message);
     return 1;
 }
+catch (IOException bind) when (bind.InnerException is System.Net.Sockets.SocketException || bind.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+{
+    // A listener's address is taken or not this machine's.
+    await Console.Error.WriteLineAsync($"RecordsExchange cannot start: {bind.Message} Check RecordsExchange:AgencyEndpoint and PublicEndpoint.");
+    return 1;
+}
 catch (OptionsValidationException invalid)
 {
     await Console.Error.WriteLineAsync("RecordsExchange cannot start; fix these settings:");

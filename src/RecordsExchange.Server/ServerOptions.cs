@@ -47,13 +47,22 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         var problems = new List<string>();
-        if (!IPEndPoint.TryParse(options.AgencyEndpoint, out var endpoint) || endpoint.Port is < 0 or > 65535)
+        var agency = Endpoint(options.AgencyEndpoint);
+        if (agency is null)
         {
             problems.Add($"{ServerOptions.SectionName}:AgencyEndpoint '{options.AgencyEndpoint}' is not an address:port such as 0.0.0.0:5443.");
         }
-        if (!string.IsNullOrEmpty(options.PublicEndpoint) && !IPEndPoint.TryParse(options.PublicEndpoint, out _))
+        if (!string.IsNullOrEmpty(options.PublicEndpoint))
         {
-            problems.Add($"{ServerOptions.SectionName}:PublicEndpoint '{options.PublicEndpoint}' is not an address:port such as 0.0.0.0:8443 (or empty to turn it off).");
+            var published = Endpoint(options.PublicEndpoint);
+            if (published is null)
+            {
+                problems.Add($"{ServerOptions.SectionName}:PublicEndpoint '{options.PublicEndpoint}' is not an address:port such as 0.0.0.0:8443 (or empty to turn it off).");
+            }
+            else if (agency is not null && published.Port != 0 && published.Port == agency.Port)
+            {
+                problems.Add($"{ServerOptions.SectionName}:PublicEndpoint and AgencyEndpoint are both port {agency.Port}; the public listener needs a port of its own.");
+            }
         }
         var development = environment.IsDevelopment();
         if (options.Development is not null && !development)
@@ -71,6 +80,14 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
         {
             problems.Add($"{ServerOptions.SectionName}:DemoPeople is {options.DemoPeople}, but synthetic demo people are only loaded in the Development environment; set it to 0.");
         }
+        if (options.EnableBenchmarkEcho && !development)
+        {
+            problems.Add($"{ServerOptions.SectionName}:EnableBenchmarkEcho serves an unaudited call; it is for `rx bench` in the Development environment only.");
+        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
+
+    // "5443" alone would parse as the address 0.0.21.67: an endpoint names its address and port.
+    private static IPEndPoint? Endpoint(string? text) =>
+        text is not null && text.Contains(':', StringComparison.Ordinal) && IPEndPoint.TryParse(text, out var endpoint) ? endpoint : null;
 }

@@ -123,6 +123,8 @@ public sealed class RequestValidatorTests
     [InlineData("case_number", "SF-2026\u2028-0042")]
     [InlineData("justification", "Bond hearing \u202Eevil")]
     [InlineData("officer_name", "\u200CDana")]
+    [InlineData("officer_name", "Jo\u200Dhn")]
+    [InlineData("officer_name", "Dana\U000E0041\U000E0042")]
     public void Validate_InvisibleOrLineBreakingCharacter_Refused(string field, string value)
     {
         var request = Valid();
@@ -141,6 +143,15 @@ public sealed class RequestValidatorTests
     }
 
     [Fact]
+    public void Validate_IdentifierWithATrailingNewline_Refused()
+    {
+        var request = Valid();
+        request.Subject.BookingNumber = "B-1\n";
+
+        Assert.Equal(["subject.booking_number"], FieldsOf(() => _validator.Validate(request, s_purposes)));
+    }
+
+    [Fact]
     public void Validate_ZeroWidthNonJoinerInsideAPersianName_Accepted()
     {
         // Persian spelling needs U+200C between letters ("Ali-Reza"); that is a name, not a disguise.
@@ -153,7 +164,8 @@ public sealed class RequestValidatorTests
     [Fact]
     public void IngestPerson_RightToLeftOverrideInANameOrABirthDateInTheFuture_Refused()
     {
-        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+        // Far enough ahead that no midnight between here and the check can make it today.
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(400);
         var request = new UpsertPersonRequest
         {
             EventId = "ev-1", CountyPersonNumber = "P-1", LastName = "Smith\u202Etxe", FirstName = "Ana",

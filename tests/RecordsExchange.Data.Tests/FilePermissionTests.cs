@@ -31,7 +31,7 @@ public sealed class FilePermissionTests : IDisposable
     }
 
     [Fact]
-    public void Open_ExistingWorldReadableDatabase_IsTightened()
+    public async Task Migrate_ExistingWorldReadableDatabase_IsTightened()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
         Directory.CreateDirectory(_root);
@@ -39,7 +39,7 @@ public sealed class FilePermissionTests : IDisposable
         File.WriteAllBytes(path, []);
         File.SetUnixFileMode(path, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        _ = new RecordsDatabase(new DatabaseOptions { ConnectionString = $"Data Source={path}" });
+        await new RecordsDatabase(new DatabaseOptions { ConnectionString = $"Data Source={path};Pooling=False" }).MigrateAsync();
 
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
     }

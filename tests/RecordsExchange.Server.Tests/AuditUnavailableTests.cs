@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Data.Sqlite;
 using RecordsExchange.Protos.V1;
 
 using RecordsExchange.Tests;
@@ -33,17 +32,8 @@ public sealed class AuditUnavailableTests(QuickTimeoutServer server) : IClassFix
     /// </summary>
     private async Task<IAsyncDisposable> BreakLedgerAsync()
     {
-        await ExecuteAsync("CREATE TRIGGER TestLedgerFails BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'the ledger cannot write'); END;");
-        return new Restore(() => ExecuteAsync("DROP TRIGGER TestLedgerFails;"));
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(server.ConnectionString + ";Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+        await server.ExecuteSqlAsync("CREATE TRIGGER TestLedgerFails BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'the ledger cannot write'); END;");
+        return new Restore(() => server.ExecuteSqlAsync("DROP TRIGGER TestLedgerFails;"));
     }
 
     private sealed record Restore(Func<Task> Undo) : IAsyncDisposable

@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Data.Ledger;
@@ -48,6 +46,7 @@ public sealed class PublicListenerTests(PublicServer server) : IClassFixture<Pub
     {
         using var http = server.PublicClient();
         var agency = server.Client();
+        await server.Services.GetRequiredService<LedgerCheckpoints>().SignIfGrownAsync(server.Services.GetRequiredService<GroupCommitLedger>().Tree);
         var clock = Stopwatch.StartNew();
 
         var flood = Enumerable.Range(0, 100).Select(_ => http.GetAsync("/checkpoint")).ToList();
@@ -59,33 +58,34 @@ public sealed class PublicListenerTests(PublicServer server) : IClassFixture<Pub
         Assert.All(answered, a => Assert.NotNull(a.Person));
         var served = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
         var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
-        Assert.Equal(responses.Length, served + limited.Count);
+        Assert.True(responses.Length == served + limited.Count, string.Join(", ", responses.GroupBy(r => r.StatusCode).Select(g => $"{g.Key}: {g.Count()}")));
         // The burst, plus one a second for however long the flood took on this machine.
         Assert.InRange(served, 1, PublicServer.Burst + (int)Math.Ceiling(clock.Elapsed.TotalSeconds) + 1);
         Assert.All(limited, r => Assert.Equal("1", r.Headers.RetryAfter?.ToString()));
     }
 
     [Fact]
-    public async Task Checkpoint_ServedFromMemoryWithCachingHeaders_NoDatabaseQueryPerRequest()
+    public async Task Checkpoint_ServedFromMemoryWithCachingHeaders_EvenWithTheCheckpointTableUnreadable()
     {
-        // Spend any tokens left from other tests' requests' refill first: this test needs two requests.
         using var http = server.PublicClient();
-        await server.Services.GetRequiredService<LedgerCheckpoints>().SignIfGrownAsync(server.Services.GetRequiredService<GroupCommitLedger>().Tree);
-        using var counter = new DatabaseCommandCounter(server.Directory);
+        var signed = await server.Services.GetRequiredService<LedgerCheckpoints>().SignIfGrownAsync(server.Services.GetRequiredService<GroupCommitLedger>().Tree);
+        await server.ExecuteSqlAsync("ALTER TABLE Checkpoints RENAME TO CheckpointsAway;");
+        try
+        {
+            // A request that read the table now would fail: these are answered from memory.
+            var first = await GetWhenAllowedAsync(http, null);
+            var again = await GetWhenAllowedAsync(http, first.Headers.ETag);
 
-        var first = await GetWhenAllowedAsync(http, null);
-        var etag = first.Headers.ETag!;
-        var again = await GetWhenAllowedAsync(http, etag);
-
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.StartsWith("test.example/ledger\n", await first.Content.ReadAsStringAsync());
-        Assert.Equal(TimeSpan.FromSeconds(30), first.Headers.CacheControl?.MaxAge);
-        Assert.True(first.Headers.CacheControl?.Public);
-        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
-        Assert.Equal(0, counter.Count);
-        // The counter sees this server's database: an agency call reads and writes it.
-        await server.Client().GetCriminalHistoryAsync(History());
-        Assert.True(counter.Count > 0);
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(signed!.Note, await first.Content.ReadAsStringAsync());
+            Assert.Equal(TimeSpan.FromSeconds(30), first.Headers.CacheControl?.MaxAge);
+            Assert.True(first.Headers.CacheControl?.Public);
+            Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        }
+        finally
+        {
+            await server.ExecuteSqlAsync("ALTER TABLE CheckpointsAway RENAME TO Checkpoints;");
+        }
     }
 
     [Fact]
@@ -96,12 +96,13 @@ public sealed class PublicListenerTests(PublicServer server) : IClassFixture<Pub
         {
             for (var i = 0; i < 3; i++)
             {
-                held.Add(await HandshakeAsync());
+                // A connection an earlier test closed may not have been counted out yet.
+                held.Add(await RetryAsync(HandshakeAsync));
             }
 
             var refused = await Record.ExceptionAsync(HandshakeAsync);
 
-            Assert.True(refused is IOException or System.Security.Authentication.AuthenticationException, refused?.ToString() ?? "a fourth connection was accepted");
+            Assert.True(refused is IOException or SocketException or System.Security.Authentication.AuthenticationException, refused?.ToString() ?? "a fourth connection was accepted");
             // A connection given back makes room for another.
             await held[0].DisposeAsync();
             held.RemoveAt(0);
@@ -143,7 +144,7 @@ public sealed class PublicListenerTests(PublicServer server) : IClassFixture<Pub
             {
                 return await attempt();
             }
-            catch (Exception ex) when (tries < 200 && ex is IOException or System.Security.Authentication.AuthenticationException)
+            catch (Exception ex) when (tries < 200 && ex is IOException or SocketException or System.Security.Authentication.AuthenticationException)
             {
                 await Task.Delay(50);
             }
@@ -166,58 +167,6 @@ public sealed class PublicListenerTests(PublicServer server) : IClassFixture<Pub
                 return response;
             }
             await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-    }
-
-    /// <summary>Counts the SQL commands EF Core runs against the database files in one folder (one test server's).</summary>
-    private sealed class DatabaseCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
-    {
-        private readonly string _folder;
-        private readonly List<IDisposable> _subscriptions = [];
-        private int _count;
-
-        public DatabaseCommandCounter(string folder)
-        {
-            _folder = folder;
-            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
-        }
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void OnNext(DiagnosticListener value)
-        {
-            if (value.Name == DbLoggerCategory.Name)
-            {
-                lock (_subscriptions)
-                {
-                    _subscriptions.Add(value.Subscribe(this));
-                }
-            }
-        }
-
-        public void OnNext(KeyValuePair<string, object?> value)
-        {
-            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
-                && data.Command.Connection?.DataSource?.StartsWith(_folder, StringComparison.Ordinal) == true)
-            {
-                Interlocked.Increment(ref _count);
-            }
-        }
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void Dispose()
-        {
-            lock (_subscriptions)
-            {
-                _subscriptions.ForEach(s => s.Dispose());
-            }
         }
     }
 }

@@ -155,6 +155,16 @@ public class RecordsServer : IAsyncLifetime
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
     }
 
+    /// <summary>Runs SQL on this server's database from a connection of its own (to break or mend a table for a test).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString + ";Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<AuditEntry> AuditForCaseAsync(string caseNumber) => (await AuditAsync()).Single(e => e.CaseNumber == caseNumber);
 
     /// <summary>A complete, valid context with a case number unique to the caller, to find its audit entry.</summary>

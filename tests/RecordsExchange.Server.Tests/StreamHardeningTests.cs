@@ -127,6 +127,31 @@ public sealed class StreamHardeningTests(StreamServer server) : IClassFixture<St
     }
 
     [Fact]
+    public async Task OpenStream_DatabaseFailsMidStream_EndsInternalAndTheFailureIsAudited()
+    {
+        var (clientId, certificate) = await server.NewClientAsync(RecordScopes);
+        using var stream = server.Client(certificate).WatchReleaseNotifications(new WatchReleaseNotificationsRequest(), cancellationToken: Bound());
+        await server.WaitForOpenStreamsAsync(clientId, 1);
+
+        await server.ExecuteSqlAsync("ALTER TABLE OutboxNotifications RENAME TO OutboxAway;");
+        RpcException ended;
+        try
+        {
+            ended = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext());
+        }
+        finally
+        {
+            await server.ExecuteSqlAsync("ALTER TABLE OutboxAway RENAME TO OutboxNotifications;");
+        }
+
+        Assert.Equal(StatusCode.Internal, ended.StatusCode);
+        Assert.DoesNotContain("Outbox", ended.Status.Detail);
+        var closing = (await server.AuditAsync()).Last(e => e.ClientId == clientId);
+        Assert.Equal((AuditDecision.Error, "Internal"), (closing.Decision, closing.StatusCode));
+        Assert.Equal(closing.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(ended.Trailers, t => t.Key == AgencyCallInterceptor.DecisionIdTrailer).Value);
+    }
+
+    [Fact]
     public async Task OpenStream_OverTheConcurrentLimit_ResourceExhaustedWithTheAnomalyRecorded()
     {
         var (clientId, certificate) = await server.NewClientAsync(RecordScopes);
@@ -171,7 +196,8 @@ public sealed class StreamQuotaTests(StreamQuotaServer server) : IClassFixture<S
             await cancel.CancelAsync();
         }
 
-        using var fourth = client.WatchReleaseNotifications(new WatchReleaseNotificationsRequest());
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var fourth = client.WatchReleaseNotifications(new WatchReleaseNotificationsRequest(), cancellationToken: bound.Token);
         var refused = await Assert.ThrowsAsync<RpcException>(() => fourth.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);

@@ -116,6 +116,6 @@ public static partial class IngestValidator
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9.:-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9.:-]{1,64}\\z")]
     private static partial Regex EventIdPattern();
 }

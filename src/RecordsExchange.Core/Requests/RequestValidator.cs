@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using RecordsExchange.Protos.V1;
 
@@ -158,29 +160,34 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
     }
 
     /// <summary>
-    /// The first control, format (Cf: bidirectional overrides such as U+202E, zero-width spaces) or
-    /// line/paragraph separator character in <paramref name="value"/>, or null. Such characters make a
-    /// name or a case number look like something else in the ledger, the records and the notices.
-    /// Zero-width (non-)joiners between two letters are spelling in Persian, Arabic and Indic scripts, not disguise.
+    /// The first control, format (Cf: bidirectional overrides such as U+202E, zero-width spaces, the
+    /// tag characters U+E0000-E007F) or line/paragraph separator character in <paramref name="value"/>,
+    /// or null. Such characters make a name or a case number look like something else in the ledger, the
+    /// records and the notices. Read by Unicode scalar value, so characters outside the Basic
+    /// Multilingual Plane are judged whole. Zero-width (non-)joiners are allowed only between two
+    /// letters of the scripts that spell with them (Hebrew onward: Arabic and Persian, the Indic
+    /// scripts, ...); between Latin letters they only disguise ("Jo\u200Dhn" looks like "John").
     /// </summary>
     public static int? InvisibleCharacter(string value)
     {
-        for (var i = 0; i < value.Length; i++)
+        var runes = value.EnumerateRunes().ToArray();
+        for (var i = 0; i < runes.Length; i++)
         {
-            var c = value[i];
-            var category = char.GetUnicodeCategory(c);
-            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            var category = Rune.GetUnicodeCategory(runes[i]);
+            if (category is UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate
+                || (category == UnicodeCategory.Format && !IsJoinerInsideAWord(runes, i)))
             {
-                return c;
-            }
-            if (category == System.Globalization.UnicodeCategory.Format
-                && !(c is '\u200C' or '\u200D' && i > 0 && i < value.Length - 1 && char.IsLetter(value[i - 1]) && char.IsLetter(value[i + 1])))
-            {
-                return c;
+                return runes[i].Value;
             }
         }
         return null;
     }
+
+    private static bool IsJoinerInsideAWord(Rune[] runes, int i) =>
+        runes[i].Value is 0x200C or 0x200D && i > 0 && i < runes.Length - 1
+        && IsJoiningScriptLetter(runes[i - 1]) && IsJoiningScriptLetter(runes[i + 1]);
+
+    private static bool IsJoiningScriptLetter(Rune rune) => rune.Value >= 0x0590 && Rune.IsLetter(rune);
 
     internal static void RequireIdentifier(string value, string field, List<FieldViolation> violations)
     {
@@ -195,6 +202,7 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
     }
 
     // Exact identifiers only: no wildcards, spaces or punctuation that a lookup could interpret.
-    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    // \z, not $: in .NET "$" also matches before a final newline, so "B-1\n" would pass.
+    [GeneratedRegex("^[A-Za-z0-9-]+\\z")]
     private static partial Regex IdentifierPattern();
 }

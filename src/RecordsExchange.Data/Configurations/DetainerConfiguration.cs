@@ -40,6 +40,9 @@ internal sealed class SubjectNoticeConfiguration : IEntityTypeConfiguration<Subj
         builder.Property(n => n.Reason).HasMaxLength(1000);
         builder.Property(n => n.ServedBy).HasMaxLength(100);
         builder.HasIndex(n => n.ServedAt);
+        // One "release date shared" notice per notification, however often it is delivered, on any node
+        // (NULLs, notices without a notification, are distinct in both providers' unique indexes).
+        builder.HasIndex(n => new { n.NotificationId, n.Kind }).IsUnique();
     }
 }
 

@@ -21,17 +21,36 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         return (detainer.Id, notice.Id);
     }
 
-    /// <summary>Adds a "release date shared" notice; a notification redelivered after a crash gets no second one.</summary>
+    /// <summary>
+    /// Adds a "release date shared" notice; a notification redelivered (after a crash, on another
+    /// stream or node) gets no second one: the unique index on the notification decides a race.
+    /// </summary>
     public async Task AddReleaseSharedNoticeAsync(SubjectNotice notice, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        if (notice.NotificationId is { } notification
-            && await db.SubjectNotices.AnyAsync(n => n.NotificationId == notification && n.Kind == NoticeKind.ReleaseDateShared, cancellationToken))
+        if (notice.NotificationId is { } notification && await HasNoticeForAsync(db, notification, cancellationToken))
         {
             return;
         }
         db.SubjectNotices.Add(notice);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (notice.NotificationId is not null)
+        {
+            // Another delivery of the same notification may have written it first; anything else is a failure.
+            if (!await HasNoticeForAsync(null, notice.NotificationId.Value, cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+
+    private async Task<bool> HasNoticeForAsync(RecordsDbContext? db, long notificationId, CancellationToken cancellationToken)
+    {
+        await using var own = db is null ? contexts.CreateDbContext() : null;
+        return await (db ?? own!).SubjectNotices.AnyAsync(n => n.NotificationId == notificationId && n.Kind == NoticeKind.ReleaseDateShared, cancellationToken);
     }
 
     /// <summary>The client's queued notifications after the cursor, oldest first, with the detainer and the person (and charges) each is about.</summary>
@@ -41,6 +60,11 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         var rows = await db.OutboxNotifications.AsNoTracking()
             .Where(n => n.ClientId == clientId && n.State == NotificationState.Queued && n.Id > afterId)
             .OrderBy(n => n.Id).Take(take).ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            // An idle stream asks this every second: one indexed query, not three.
+            return [];
+        }
         var detainerIds = rows.Select(r => r.DetainerId).Distinct().ToList();
         var personIds = rows.Select(r => r.PersonId).Distinct().ToList();
         var detainers = await db.Detainers.AsNoTracking().Where(d => detainerIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);

@@ -21,7 +21,14 @@ public static class DevelopmentExtensions
             return builder;
         }
         var development = new DevelopmentCertificates(directory);
-        development.EnsureCreated();
+        try
+        {
+            development.EnsureCreated();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Startup.SettingsException([$"{ServerOptions.SectionName}:DevelopmentCertificatesDirectory: cannot create the development PKI in '{Path.GetFullPath(directory)}': {ex.Message}"]);
+        }
         var defaults = new Dictionary<string, string?>();
         void Default(string key, string path)
         {
@@ -37,7 +44,11 @@ public static class DevelopmentExtensions
         Default($"{LedgerOptions.SectionName}:{nameof(LedgerOptions.SigningKeyPath)}", development.LedgerSigningKeyPath);
         builder.Configuration.AddInMemoryCollection(defaults);
         // Only the development key is ever created; a configured key that is missing is a settings problem.
-        var ledger = builder.Configuration.GetSection(LedgerOptions.SectionName).Get<LedgerOptions>() ?? new LedgerOptions();
+        var ledger = new LedgerOptions
+        {
+            SigningKeyPath = builder.Configuration[$"{LedgerOptions.SectionName}:{nameof(LedgerOptions.SigningKeyPath)}"] ?? "",
+            Origin = builder.Configuration[$"{LedgerOptions.SectionName}:{nameof(LedgerOptions.Origin)}"] is { Length: > 0 } origin ? origin : new LedgerOptions().Origin,
+        };
         if (ledger.SigningKeyPath == development.LedgerSigningKeyPath)
         {
             LedgerKeyFile.EnsureCreated(ledger);

@@ -59,7 +59,15 @@ public static class TokenEndpoint
         }
         if (http.Connection.ClientCertificate is { } certificate)
         {
-            await http.RequestServices.GetRequiredService<ClientApplications>().SyncClientOfAsync(CertificateAuthority.Thumbprint(certificate), http.RequestAborted);
+            try
+            {
+                await http.RequestServices.GetRequiredService<ClientApplications>().SyncClientOfAsync(CertificateAuthority.Thumbprint(certificate), http.RequestAborted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The register still decides below; a client whose application could not be brought up to date is refused there, audited.
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TokenEndpoint)).LogError(ex, "Could not sync the token application of the presenting client");
+            }
         }
         await next();
     }
@@ -131,13 +139,15 @@ public static class TokenEndpoint
         await http.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = Errors.InvalidRequest, ["error_description"] = description });
     }
 
+    // Like refused calls, a certificate's refusals here past the per-second limit share one summary entry.
     private static async Task AppendRefusalAsync(HttpContext http, string? clientId, string error, string description)
     {
         var time = http.RequestServices.GetRequiredService<TimeProvider>();
         var thumbprint = http.Connection.ClientCertificate is { } certificate ? CertificateAuthority.Thumbprint(certificate) : null;
         var entry = Entry(time, clientId, thumbprint, description);
         (entry.Decision, entry.StatusCode) = (AuditDecision.Deny, error);
-        await http.RequestServices.GetRequiredService<IAuditLedger>().AppendAsync(entry);
+        var summarized = http.RequestServices.GetRequiredService<Pipeline.RefusalSummaries>().TryJoinSummary("token:" + (thumbprint ?? "-"), entry);
+        await (summarized ?? http.RequestServices.GetRequiredService<IAuditLedger>().AppendAsync(entry));
     }
 
     private static AuditEntry Entry(TimeProvider time, string? clientId, string? thumbprint, string reason)

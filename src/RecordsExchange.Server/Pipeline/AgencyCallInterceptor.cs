@@ -87,10 +87,15 @@ public sealed class AgencyCallInterceptor(
             {
                 throw LedgerFailure(ex);
             }
-            catch (RecordsExchangeException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
             {
-                // The server ends the stream (the client was revoked, say): that is a decision of its own.
+                // The server ends the stream (the client was revoked, or the database failed): that is a
+                // decision of its own, audited, and its entry replaces the opening's in the trailers.
                 audit.FollowUp();
+                if (context.ResponseTrailers.Get(DecisionIdTrailer) is { } opened)
+                {
+                    context.ResponseTrailers.Remove(opened);
+                }
                 throw await RefuseAsync(ex);
             }
         }
@@ -163,8 +168,14 @@ public sealed class AgencyCallInterceptor(
             ? refusals.TryJoinSummary(call.CertificateThumbprint ?? "-", audit.Entry)
             : null;
         var sequence = summarized is null ? await AppendAsync() : await AwaitLedgerAsync(summarized);
-        refusal.Trailers.Add(DecisionIdTrailer, sequence.ToString(CultureInfo.InvariantCulture));
-        return refusal;
+        // A fresh copy of the trailers: an RpcException made without any shares gRPC's read-only empty set.
+        var trailers = new Metadata();
+        foreach (var trailer in refusal.Trailers)
+        {
+            trailers.Add(trailer);
+        }
+        trailers.Add(DecisionIdTrailer, sequence.ToString(CultureInfo.InvariantCulture));
+        return new RpcException(refusal.Status, trailers, refusal.Message);
     }
 
     private Task<long> AppendAsync()
@@ -224,7 +235,11 @@ internal sealed class AdmittedStreamWriter<T>(IServerStreamWriter<T> inner, Call
 
     public async Task WriteAsync(T message)
     {
-        await call.EnsureStillAdmittedAsync(cancellationToken);
+        if (!call.TakeAdmissionForNextMessage())
+        {
+            await call.EnsureStillAdmittedAsync(cancellationToken);
+            call.TakeAdmissionForNextMessage();
+        }
         await inner.WriteAsync(message);
     }
 }

@@ -14,6 +14,7 @@ public sealed class CallContext
     private readonly List<Func<long, CancellationToken, Task>> _afterAudit = [];
     private AgencyClient? _client;
     private PolicyProfile? _policy;
+    private bool _nextMessageAdmitted;
 
     /// <summary>The gRPC method, "/package.Service/Method".</summary>
     public string Method { get; private set; } = "";
@@ -46,9 +47,27 @@ public sealed class CallContext
 
     /// <summary>
     /// Before each message a stream sends: the client must still be registered and active, still hold
-    /// the method's scope, and its token must still be valid, exactly as for a new call. Throws the refusal.
+    /// the method's scope, and its token must still be valid, exactly as for a new call. Throws the
+    /// refusal. A step that checks before it records what it will send (a release notification)
+    /// covers that message: the stream does not check again between the record and the send, which
+    /// could otherwise refuse a message the ledger already shows as sent.
     /// </summary>
-    public Task EnsureStillAdmittedAsync(CancellationToken cancellationToken) => Recheck?.Invoke(cancellationToken) ?? Task.CompletedTask;
+    public async Task EnsureStillAdmittedAsync(CancellationToken cancellationToken)
+    {
+        if (Recheck is { } recheck)
+        {
+            await recheck(cancellationToken);
+            _nextMessageAdmitted = true;
+        }
+    }
+
+    /// <summary>True once, after a check made since the stream's last message: that message needs no second check.</summary>
+    internal bool TakeAdmissionForNextMessage()
+    {
+        var admitted = _nextMessageAdmitted;
+        _nextMessageAdmitted = false;
+        return admitted;
+    }
 
     /// <summary>
     /// Work that may only happen once this call's audit entry is durable, such as the notice that tells a

@@ -12,7 +12,9 @@ namespace RecordsExchange.Server.Pipeline;
 /// one; the rest of that second join one summary entry (how many, from when to when, the last reason),
 /// appended when the second ends. Those callers are answered only once the summary is durable and get
 /// its sequence number as their decision id, so no refusal leaves unrecorded; they also wait up to a
-/// second, which slows a flood down.
+/// second, which slows a flood down. The summary names the people the refused calls named (the first
+/// twenty, then how many more), so who was asked about is never lost. The token endpoint's refusals
+/// are summarized the same way, under a key of their own.
 /// </summary>
 public sealed class RefusalSummaries(IAuditLedger ledger, IOptions<LimitsOptions> options, TimeProvider time, ILogger<RefusalSummaries> logger)
 {
@@ -23,23 +25,40 @@ public sealed class RefusalSummaries(IAuditLedger ledger, IOptions<LimitsOptions
     // Windows of certificates not seen for a while are dropped once there are this many.
     private const int PruneAbove = 10_000;
 
+    // Subjects a summary names one by one; past this it counts them.
+    private const int NamedSubjects = 20;
+
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+
+    /// <summary>Refusals of <paramref name="key"/> waiting for their summary entry now.</summary>
+    public int Waiting(string key)
+    {
+        if (!_windows.TryGetValue(key, out var window))
+        {
+            return 0;
+        }
+        lock (window)
+        {
+            return window.Pending?.Count ?? 0;
+        }
+    }
 
     /// <summary>Whether a refusal of this kind is summarized when it comes too fast; decisions about a person never are.</summary>
     public static bool Applies(AuditDecision decision) => decision is AuditDecision.Unauthenticated or AuditDecision.Invalid;
 
     /// <summary>
     /// Null when the refusal is to be appended on its own; otherwise the sequence number of the
-    /// summary entry it was folded into, once that entry is durable.
+    /// summary entry it was folded into, once that entry is durable. <paramref name="key"/> is what is
+    /// limited: a certificate's thumbprint (with a prefix for the token endpoint).
     /// </summary>
-    public Task<long>? TryJoinSummary(string certificateThumbprint, AuditEntry refusal)
+    public Task<long>? TryJoinSummary(string key, AuditEntry refusal)
     {
         if (_windows.Count > PruneAbove)
         {
             Prune();
         }
         var now = time.GetUtcNow();
-        var window = _windows.GetOrAdd(certificateThumbprint, _ => new Window());
+        var window = _windows.GetOrAdd(key, _ => new Window());
         lock (window)
         {
             if (now - window.Start >= s_window)
@@ -56,14 +75,14 @@ public sealed class RefusalSummaries(IAuditLedger ledger, IOptions<LimitsOptions
             {
                 window.Pending = new Summary(refusal, now);
                 var due = window.Start + s_window - now;
-                window.Pending.Timer = time.CreateTimer(_ => _ = FlushAsync(certificateThumbprint, window), null, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                window.Pending.Timer = time.CreateTimer(_ => _ = FlushAsync(window), null, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
             window.Pending.Add(refusal, now);
             return window.Pending.Completion.Task;
         }
     }
 
-    private async Task FlushAsync(string thumbprint, Window window)
+    private async Task FlushAsync(Window window)
     {
         Summary summary;
         lock (window)
@@ -76,13 +95,16 @@ public sealed class RefusalSummaries(IAuditLedger ledger, IOptions<LimitsOptions
         }
         summary.Timer?.Dispose();
         var first = summary.First;
+        var thumbprint = first.CertificateThumbprint ?? "(none)";
+        var subjects = summary.Subjects.Count == 0 ? ""
+            : $" Subjects named: {string.Join(", ", summary.Subjects)}{(summary.MoreSubjects > 0 ? $" and {summary.MoreSubjects} more" : "")}.";
         var entry = new AuditEntry
         {
             RecordedAt = time.GetUtcNow(), RequestId = first.RequestId, TraceId = first.TraceId, Method = first.Method,
-            ClientId = first.ClientId, AgencyIdentifier = first.AgencyIdentifier, CertificateThumbprint = thumbprint, PolicyHash = first.PolicyHash,
+            ClientId = first.ClientId, AgencyIdentifier = first.AgencyIdentifier, CertificateThumbprint = first.CertificateThumbprint, PolicyHash = first.PolicyHash,
             Decision = summary.Last.Decision, StatusCode = summary.Last.StatusCode, RuleId = RuleId,
-            Reason = string.Create(CultureInfo.InvariantCulture,
-                $"{summary.Count} further refusals of certificate {thumbprint} between {summary.FirstAt:O} and {summary.LastAt:O}, over the {options.Value.RefusalsPerSecondPerCertificate} a second recorded one by one, are recorded together here. The last: {summary.Last.Reason}"),
+            Reason = Clip(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.Count} further refusals of certificate {thumbprint} between {summary.FirstAt:O} and {summary.LastAt:O}, over the {options.Value.RefusalsPerSecondPerCertificate} a second recorded one by one, are recorded together here.{subjects} The last: {summary.Last.Reason}")),
             Anomaly = $"{RuleId}: {summary.Count} refusals in one second from one certificate.",
         };
         try
@@ -95,6 +117,9 @@ public sealed class RefusalSummaries(IAuditLedger ledger, IOptions<LimitsOptions
             summary.Completion.TrySetException(ex);
         }
     }
+
+    // The reason column holds 1,000 characters.
+    private static string Clip(string reason) => reason.Length <= 1000 ? reason : reason[..997] + "...";
 
     private void Prune()
     {
@@ -123,9 +148,25 @@ public sealed class RefusalSummaries(IAuditLedger ledger, IOptions<LimitsOptions
         public DateTimeOffset FirstAt { get; } = at;
         public DateTimeOffset LastAt { get; private set; } = at;
         public int Count { get; private set; }
+        public SortedSet<string> Subjects { get; } = new(StringComparer.Ordinal);
+        public int MoreSubjects { get; private set; }
         public ITimer? Timer { get; set; }
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Add(AuditEntry refusal, DateTimeOffset at) => (Last, LastAt, Count) = (refusal, at, Count + 1);
+        public void Add(AuditEntry refusal, DateTimeOffset at)
+        {
+            (Last, LastAt, Count) = (refusal, at, Count + 1);
+            if (refusal.SubjectIdentifier is { } subject && !Subjects.Contains(subject))
+            {
+                if (Subjects.Count < NamedSubjects)
+                {
+                    Subjects.Add(subject);
+                }
+                else
+                {
+                    MoreSubjects++;
+                }
+            }
+        }
     }
 }

@@ -52,7 +52,9 @@ public sealed class RequestMessageGate(RequestDelegate next, ILogger<RequestMess
         await next(context);
     }
 
-    // Reads until the whole first message has arrived, leaving every byte unconsumed for gRPC to read again.
+    // Reads the whole request stream (a unary or server-streaming caller sends one message and ends
+    // it), leaving every byte unconsumed for gRPC to read again. A caller that stalls is stopped by
+    // Kestrel's minimum request data rate, which surfaces here as a bad request.
     private static async Task<string?> InspectAsync(HttpContext context, IMethod method)
     {
         var reader = context.Request.BodyReader;
@@ -65,31 +67,33 @@ public sealed class RequestMessageGate(RequestDelegate next, ILogger<RequestMess
             }
             catch (OperationCanceledException)
             {
+                // The caller went away; gRPC sees that too, and nobody is left to answer.
                 return null;
+            }
+            catch (Exception ex) when (ex is BadHttpRequestException or IOException)
+            {
+                return $"the request message did not arrive ({ex.Message})";
             }
             var buffer = result.Buffer;
             if (buffer.Length >= HeaderBytes)
             {
                 var header = buffer.Slice(0, HeaderBytes).ToArray();
                 var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
-                if (header[0] != 0)
+                var problem = header[0] != 0 ? "compressed request messages are not accepted"
+                    : length > MaxRequestMessageBytes ? string.Create(CultureInfo.InvariantCulture, $"the request message is {length} bytes; the largest accepted is {MaxRequestMessageBytes}")
+                    : buffer.Length > HeaderBytes + length ? "more than one request message was sent; this method takes exactly one"
+                    : null;
+                if (problem is not null)
                 {
                     reader.AdvanceTo(buffer.Start, buffer.End);
-                    return "compressed request messages are not accepted";
-                }
-                if (length > MaxRequestMessageBytes)
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    return string.Create(CultureInfo.InvariantCulture, $"the request message is {length} bytes; the largest accepted is {MaxRequestMessageBytes}");
-                }
-                if (buffer.Length >= HeaderBytes + length)
-                {
-                    var problem = buffer.Length > HeaderBytes + length
-                        ? "more than one request message was sent; this method takes exactly one"
-                        : Parses(method, buffer.Slice(HeaderBytes, length)) ? null : $"the request message is not a valid {RequestTypeOf(method).Name}";
-                    // Nothing consumed: gRPC's own read gets the same bytes at once.
-                    reader.AdvanceTo(buffer.Start);
                     return problem;
+                }
+                if (result.IsCompleted && buffer.Length == HeaderBytes + length)
+                {
+                    var parsed = Parses(method, buffer.Slice(HeaderBytes, length));
+                    // Nothing consumed: gRPC's own read gets the same bytes, and the end of the stream, at once.
+                    reader.AdvanceTo(buffer.Start);
+                    return parsed ? null : $"the request message is not a valid {RequestTypeOf(method).Name}";
                 }
             }
             if (result.IsCompleted)

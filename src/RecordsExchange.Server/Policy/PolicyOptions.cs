@@ -40,5 +40,9 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
         {
             return ValidateOptionsResult.Fail(invalid.Problems.Select(p => $"policy {p}"));
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ValidateOptionsResult.Fail($"{PolicyOptions.SectionName}:Path: the policy file {options.ResolvedPath} cannot be read: {ex.Message}");
+        }
     }
 }

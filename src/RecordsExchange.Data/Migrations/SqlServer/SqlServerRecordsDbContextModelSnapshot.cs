@@ -673,6 +673,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasIndex("ServedAt");
 
+                    b.HasIndex("NotificationId", "Kind")
+                        .IsUnique()
+                        .HasFilter("[NotificationId] IS NOT NULL");
+
                     b.ToTable("SubjectNotices");
                 });
 

@@ -659,6 +659,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasIndex("ServedAt");
 
+                    b.HasIndex("NotificationId", "Kind")
+                        .IsUnique();
+
                     b.ToTable("SubjectNotices");
                 });
 
