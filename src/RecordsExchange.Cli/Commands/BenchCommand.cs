@@ -121,11 +121,15 @@ internal static class BenchCommand
                 var audited = await load.AuditedAsync($"audited, {sizes[i]:N0} people", workers, warm, measured);
                 results.Add(audited);
                 (small, large) = (small ?? audited, audited);
+                // (the first server's and the last server's, in the order --people gives them)
                 if (first && parse.GetValue(flood))
                 {
-                    quiet = audited;
+                    // Quiet before and after the flood, so a machine warming up or slowing down over the run shows.
                     (flooded, floodReport) = await load.AuditedDuringCheckpointFloodAsync(workers, warm, measured);
                     results.Add(flooded);
+                    var after = await load.AuditedAsync($"audited, {sizes[i]:N0} people, after", workers, warm, measured);
+                    results.Add(after);
+                    quiet = audited with { Calls = audited.Calls + after.Calls, Elapsed = audited.Elapsed + after.Elapsed, Cpu = audited.Cpu + after.Cpu };
                 }
                 if (first)
                 {
@@ -157,12 +161,12 @@ internal static class BenchCommand
             if (sizes.Count > 1)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{large!.Name} / {small!.Name}: {large.CallsPerSecond / small.CallsPerSecond:P1} of the calls/s, {large.CpuMicrosPerCall / small.CpuMicrosPerCall:P1} of the CPU per call"));
+                    $"{large!.Name} / {small!.Name}: {large.CallsPerSecond / small.CallsPerSecond:P1} of the calls/s, {large.CpuMicrosPerCall / small.CpuMicrosPerCall:P1} of the CPU per call (servers in the order given)"));
             }
             if (flooded is not null)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"audited during the flood / without: {flooded.CallsPerSecond / quiet!.CallsPerSecond:P1} of the calls/s. {floodReport}"));
+                    $"audited during the flood / without (the phases before and after it together): {flooded.CallsPerSecond / quiet!.CallsPerSecond:P1} of the calls/s, {flooded.CpuMicrosPerCall / quiet.CpuMicrosPerCall:P1} of the CPU per call. {floodReport}"));
             }
             return results.Sum(r => r.Failures) == 0 ? 0 : 1;
         }));
