@@ -243,6 +243,24 @@ public sealed class HardeningTests(HardeningServer server) : IClassFixture<Harde
     }
 
     [Fact]
+    public async Task Reflection_OnlyForRegisteredActiveClients()
+    {
+        var request = new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" };
+        using var registered = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(server.Channel(server.Pki.Registered)).ServerReflectionInfo();
+        await registered.RequestStream.WriteAsync(request);
+        await registered.RequestStream.CompleteAsync();
+        Assert.True(await registered.ResponseStream.MoveNext());
+        Assert.Contains(registered.ResponseStream.Current.ListServicesResponse.Service, s => s.Name == "recordsexchange.v1.RecordsService");
+
+        using var channel = server.RawChannel(server.Pki.Unregistered);
+        using var unregistered = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+        var refused = await Assert.ThrowsAsync<RpcException>(() => unregistered.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(AuditDecision.Unauthenticated, (await EntryAsync(DecisionId(refused))).Decision);
+    }
+
+    [Fact]
     public async Task Oversight_SequenceBeyondInt64_InvalidArgumentNotAWrappedRange()
     {
         var oversight = new OversightService.OversightServiceClient(server.Channel(server.Pki.Oversight));
