@@ -16,6 +16,8 @@ public static class RxCommand
         root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(NoticesCommand.Create());
+        root.Subcommands.Add(InterviewsCommand.Create());
+        root.Subcommands.Add(DesigneeCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

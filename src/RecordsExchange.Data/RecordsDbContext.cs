@@ -25,6 +25,7 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Core.Detainers.SubjectNotice> SubjectNotices => Set<Core.Detainers.SubjectNotice>();
     public DbSet<Core.Detainers.OutboxNotification> OutboxNotifications => Set<Core.Detainers.OutboxNotification>();
     public DbSet<Core.Detainers.IngestEvent> IngestEvents => Set<Core.Detainers.IngestEvent>();
+    public DbSet<Core.Interviews.InterviewRequest> InterviewRequests => Set<Core.Interviews.InterviewRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -15,11 +15,69 @@ public sealed class NoticeTemplateTests
     };
 
     [Fact]
-    public void LoadDirectory_ShippedTexts_EnglishAndSpanish()
+    public void LoadDirectory_ShippedTexts_TheSixLanguagesOfTheTruthAct()
     {
         var templates = NoticeTemplate.LoadDirectory(Shipped);
 
-        Assert.Equal(["en", "es"], templates.Keys.Order());
+        // Gov. Code 7283.1(a): English, Spanish, Chinese, Tagalog, Vietnamese and Korean.
+        Assert.Equal(["en", "es", "ko", "tl", "vi", "zh"], templates.Keys.Order());
+        Assert.Equal(NoticeTemplate.Original, templates["en"].Translation);
+    }
+
+    [Theory]
+    // The consent form's required content in each language: the purpose (filled in), voluntary, may decline, attorney present.
+    [InlineData("en", "voluntary", "decline", "attorney present")]
+    [InlineData("es", "voluntaria", "negarse", "abogado presente")]
+    [InlineData("zh", "自願", "拒絕", "律師在場")]
+    [InlineData("tl", "Boluntaryo", "tanggihan", "abogado")]
+    [InlineData("vi", "tự nguyện", "từ chối", "luật sư")]
+    [InlineData("ko", "자발적", "거절", "변호사가 참석")]
+    public void RenderHtml_InterviewConsent_StatesThePurposeThatItIsVoluntaryAndTheChoicesAndFlagsAnUncertifiedText(string language, string voluntary, string decline, string attorney)
+    {
+        var template = NoticeTemplate.LoadDirectory(Shipped)[language];
+        var interview = new Interviews.InterviewRequest
+        {
+            ClientId = "c", AgencyIdentifier = "A", Agency = "Test Agency", Purpose = "Questions about <b>removal</b> proceedings",
+            WindowStart = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), WindowEnd = new DateTimeOffset(2026, 12, 3, 17, 0, 0, TimeSpan.Zero),
+            OfficerId = "1", OfficerName = "O", LegalBasis = "None", CaseNumber = "K", RuleId = "r", PolicyHash = "h",
+        };
+
+        var html = System.Net.WebUtility.HtmlDecode(template.RenderHtml(Notice(NoticeKind.InterviewConsent), "Jordan Synthetic", interview: interview));
+
+        Assert.Contains("Questions about <b>removal</b> proceedings", html);
+        Assert.Contains("2026-12-01 09:00 – 2026-12-03 17:00 UTC", html);
+        Assert.Contains(voluntary, html);
+        Assert.Contains(decline, html);
+        Assert.Contains(attorney, html);
+        Assert.DoesNotContain("{", html.Split("</style>")[1]);
+        // Only the original English is printed without the note that the text awaits the county's certified translation.
+        Assert.Equal(language != "en", html.Contains("Not a certified translation", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RenderHtml_ReleaseDateSharedForTheDesignee_AddressedToThemWithoutThePersonsRights()
+    {
+        var notice = Notice(NoticeKind.ReleaseDateShared);
+        (notice.Recipient, notice.RecipientName, notice.RecipientContact) = (NoticeRecipient.Designee, "Avery Counsel", "Legal Aid, 555-0100");
+
+        var html = NoticeTemplate.LoadDirectory(Shipped)["en"].RenderHtml(notice, "Jordan Synthetic");
+
+        Assert.Contains("Avery Counsel", html);
+        Assert.Contains("Legal Aid, 555-0100", html);
+        Assert.Contains("as the attorney of Jordan Synthetic", html);
+        Assert.Contains("is scheduled to be released on 2027-01-15", html);
+        Assert.DoesNotContain("You have the right to talk to a lawyer", html);
+    }
+
+    [Fact]
+    public void Load_UncertifiedTextWithoutANote_Refused()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("rx-notices-").FullName, "xx.yaml");
+        File.WriteAllText(path, File.ReadAllText(Path.Combine(Shipped, "en.yaml")).Replace("translation: original", "translation: uncertified", StringComparison.Ordinal));
+
+        var error = Assert.Throws<YamlFileException>(() => NoticeTemplate.Load(path));
+
+        Assert.Contains(error.Problems, p => p.Path == "translation" && p.Message.Contains("translation_note", StringComparison.Ordinal));
     }
 
     [Theory]

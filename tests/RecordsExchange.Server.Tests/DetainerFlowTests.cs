@@ -81,7 +81,11 @@ public sealed class DetainerFlow(RecordsServer server)
         using var call = records.WatchReleaseNotifications(new WatchReleaseNotificationsRequest { AfterNotificationId = after }, cancellationToken: bound.Token);
         while (await call.ResponseStream.MoveNext(bound.Token))
         {
-            var notification = call.ResponseStream.Current.Notification;
+            // Interview updates share the stream; this drain is about release dates.
+            if (call.ResponseStream.Current.Notification is not { } notification)
+            {
+                continue;
+            }
             if (notification.BookingNumber == marker)
             {
                 await records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = notification.NotificationId });

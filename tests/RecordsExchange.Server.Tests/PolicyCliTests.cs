@@ -35,8 +35,8 @@ public sealed class PolicyCliTests(ReloadServer server) : IClassFixture<ReloadSe
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("broken.yaml:", result.Error);
-        Assert.Contains("rules[5].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
-        Assert.Contains("rules[7].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
+        Assert.Contains("rules[6].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
+        Assert.Contains("rules[8].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class RecordsServer : IAsyncLifetime
         PublicAddress = new Uri($"https://localhost:{Services.GetRequiredService<BoundListeners>().PublicEndpoint!.Port}");
 
         var registry = Services.GetRequiredService<AgencyClientRegistry>();
-        const string RecordScopes = Scopes.History + " " + Scopes.Release + " " + Scopes.Detainers + " " + Scopes.Notifications;
+        const string RecordScopes = Scopes.History + " " + Scopes.Release + " " + Scopes.Detainers + " " + Scopes.Notifications + " " + Scopes.Interviews;
         await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Registered);
         await registry.RegisterAsync(ClientId, "Test Agency", AgencyIdentifier, RecordScopes, Pki.Expired);
         await registry.RegisterAsync(OversightId, "Test Oversight Body", "OVERSIGHT", Scopes.Oversight, Pki.Oversight);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core.Ledger;
 using RecordsExchange.Data;
 using RecordsExchange.Data.Ledger;
@@ -29,6 +30,13 @@ internal sealed class AdministrationSession : IAsyncDisposable
         var ledger = new GroupCommitLedger(database, new LedgerOptions());
         await ledger.InitializeAsync(cancellationToken);
         return new AdministrationSession(database, ledger);
+    }
+
+    /// <summary>The hash of the policy the server last recorded loading, for entries rx writes outside any call.</summary>
+    public async Task<string> CurrentPolicyHashAsync(CancellationToken cancellationToken)
+    {
+        await using var db = Database.CreateDbContext();
+        return await db.AuditEntries.Where(e => e.Method == "admin/LoadPolicy").OrderByDescending(e => e.Sequence).Select(e => e.PolicyHash!).FirstOrDefaultAsync(cancellationToken) ?? "";
     }
 
     public ValueTask DisposeAsync() => Ledger.DisposeAsync();

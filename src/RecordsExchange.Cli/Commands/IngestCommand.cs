@@ -86,7 +86,13 @@ internal static class IngestCommand
                 return ((await ingest.UpsertPersonAsync(new UpsertPersonRequest
                 {
                     EventId = row["event_id"], CountyPersonNumber = row["person_number"], LastName = row["last_name"], FirstName = row["first_name"],
-                    DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"], Synthetic = row.Flag("synthetic"),
+                    DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"], Synthetic = row.Flag("synthetic"), Language = row["language"],
+                }, cancellationToken: cancellationToken)).Replayed, 0);
+            case "designee":
+                return ((await ingest.SetDesigneeAsync(new SetDesigneeRequest
+                {
+                    EventId = row["event_id"], CountyPersonNumber = row["person_number"],
+                    Designee = row["designee_name"].Length == 0 ? null : new Designee { Name = row["designee_name"], Contact = row["designee_contact"], Attorney = row.Flag("designee_attorney") },
                 }, cancellationToken: cancellationToken)).Replayed, 0);
             case "booking":
                 return ((await ingest.UpsertBookingAsync(new UpsertBookingRequest
@@ -122,7 +128,7 @@ internal static class IngestCommand
                     EventId = row["event_id"], BookingNumber = row["booking_number"], ReleasedAt = row.Instant("released_at"), Kind = row.Enum<ReleaseKind>("release_kind"),
                 }, cancellationToken: cancellationToken)).Replayed, 0);
             default:
-                throw new FormatException($"record must be person, booking, charge, release_date or release, not '{row["record"]}'");
+                throw new FormatException($"record must be person, designee, booking, charge, release_date or release, not '{row["record"]}'");
         }
     }
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Detainers;
 using RecordsExchange.Core.Notices;
+using RecordsExchange.Core.Records;
 using RecordsExchange.Data.Custody;
 
 namespace RecordsExchange.Cli.Commands;
@@ -46,9 +48,9 @@ internal static class NoticesCommand
         return Build("list", "List notices: id, kind, person, booking, created, served.", [pending], [], async (parse, _, store, ct) =>
         {
             var notices = await store.NoticesAsync(parse.GetValue(pending), ct);
-            var lines = new List<string> { $"{"id",5}  {"kind",-18} {"person",-14}  {"booking",-14} {"created (UTC)",-16}  served" };
+            var lines = new List<string> { $"{"id",5}  {"kind",-26} {"person",-14}  {"booking",-14} {"created (UTC)",-16}  served" };
             lines.AddRange(notices.Select(n => string.Create(CultureInfo.InvariantCulture,
-                $"{n.Notice.Id,5}  {n.Notice.Kind,-18} {n.PersonNumber,-14}  {n.Notice.BookingNumber ?? "-",-14} {n.Notice.CreatedAt:yyyy-MM-dd HH:mm}  {(n.Notice.ServedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} by {n.Notice.ServedBy}" : "PENDING")}")));
+                $"{n.Notice.Id,5}  {Kind(n.Notice),-26} {n.PersonNumber,-14}  {n.Notice.BookingNumber ?? "-",-14} {n.Notice.CreatedAt:yyyy-MM-dd HH:mm}  {(n.Notice.ServedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} by {n.Notice.ServedBy}" : "PENDING")}")));
             lines.Add($"{notices.Count} notice(s){(parse.GetValue(pending) ? " pending" : "")}.");
             return string.Join(Environment.NewLine, lines) + Environment.NewLine;
         });
@@ -57,25 +59,31 @@ internal static class NoticesCommand
     private static Command CreatePrint()
     {
         var id = new Argument<long>("ID") { Description = "The notice id." };
-        var language = new Option<string>("--language") { Description = "Language code of a notices/*.yaml file, for example en or es.", DefaultValueFactory = _ => "en" };
+        var language = new Option<string>("--language") { Description = "Language code of a notices/*.yaml file, for example es or ko (default: the language the person reads)." };
         var output = new Option<string>("--out") { Description = "Write the HTML page to this file instead of the terminal." };
         var templates = new Option<string>("--templates") { Description = "The folder of notice texts.", DefaultValueFactory = _ => Directory.Exists("notices") ? "notices" : Path.Combine(AppContext.BaseDirectory, "notices") };
         var county = new Option<string>("--county") { Description = "The county's name as the notice gives it (default: the 'county' of the language's file)." };
-        return Build("print", "Print a notice as a printable HTML page in the chosen language.", [language, output, templates, county], [id], async (parse, _, store, ct) =>
+        return Build("print", "Print a notice as a printable HTML page in the person's language (or the one chosen).", [language, output, templates, county], [id], async (parse, session, store, ct) =>
         {
             var all = NoticeTemplate.LoadDirectory(parse.GetRequiredValue(templates));
-            var template = all.GetValueOrDefault(parse.GetRequiredValue(language))
-                ?? throw new ArgumentException($"No notice texts for '{parse.GetValue(language)}'; available: {string.Join(", ", all.Keys.Order())}.");
             var (notice, person) = await store.NoticeAsync(parse.GetValue(id), ct);
-            var html = template.RenderHtml(notice, $"{person.FirstName} {person.LastName}", parse.GetValue(county));
+            var code = parse.GetValue(language) ?? person.Language;
+            var template = all.GetValueOrDefault(code)
+                ?? (parse.GetValue(language) is null ? all.GetValueOrDefault(Person.DefaultLanguage) : null)
+                ?? throw new ArgumentException($"No notice texts for '{code}'; available: {string.Join(", ", all.Keys.Order())}.");
+            var interview = notice.InterviewRequestId is { } interviewId ? await new InterviewStore(session.Database, TimeProvider.System).FindAsync(interviewId, ct) : null;
+            var html = template.RenderHtml(notice, $"{person.FirstName} {person.LastName}", parse.GetValue(county), interview);
+            var fallback = template.Language == code ? "" : $" The person reads '{code}', for which there are no texts yet: add notices/{code}.yaml.";
             if (parse.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, html, ct);
-                return $"Wrote notice {notice.Id} ({template.Name}) to {path}.{Environment.NewLine}";
+                return $"Wrote notice {notice.Id} ({template.Name}) to {path}.{fallback}{Environment.NewLine}";
             }
             return html;
         });
     }
+
+    private static string Kind(SubjectNotice notice) => notice.Recipient == NoticeRecipient.Designee ? $"{notice.Kind} (designee)" : notice.Kind.ToString();
 
     private static Command CreateServed()
     {

@@ -14,7 +14,7 @@ internal static class NotificationsCommand
         var after = new Option<ulong>("--after") { Description = "Resume after this notification id (0: every unacknowledged one).", DefaultValueFactory = _ => 0 };
         var acknowledge = new Option<bool>("--ack") { Description = "Acknowledge each notification once printed, so it is not delivered again." };
         var idle = new Option<int>("--idle-seconds") { Description = "Stop after this many seconds without a new notification.", DefaultValueFactory = _ => 3 };
-        var command = new Command("notifications", "Watch release notifications for the agency's honored notification requests, from a resume cursor.");
+        var command = new Command("notifications", "Watch release notifications (for the agency's honored notification requests) and interview updates, from a resume cursor.");
         foreach (var option in new Option[] { arguments.Server, arguments.Certificate, arguments.CountyCa, after, acknowledge, idle })
         {
             command.Options.Add(option);
@@ -36,12 +36,15 @@ internal static class NotificationsCommand
                     {
                         break;
                     }
-                    var notification = stream.ResponseStream.Current.Notification;
+                    var message = stream.ResponseStream.Current;
                     received++;
-                    await output.WriteLineAsync(QueryCommand.Describe(notification));
+                    var notificationId = message.Notification?.NotificationId ?? message.InterviewUpdate.NotificationId;
+                    await output.WriteLineAsync(message.Notification is { } notification
+                        ? QueryCommand.Describe(notification)
+                        : $"notification {notificationId}: interview request {message.InterviewUpdate.InterviewRequestId} is {QueryCommand.Status(message.InterviewUpdate.Status)}");
                     if (parse.GetValue(acknowledge))
                     {
-                        var ack = await agency.Records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = notification.NotificationId }, cancellationToken: cancellationToken);
+                        var ack = await agency.Records.AcknowledgeReleaseNotificationAsync(new AcknowledgeReleaseNotificationRequest { NotificationId = notificationId }, cancellationToken: cancellationToken);
                         await output.WriteLineAsync($"  acknowledged (decision {ack.DecisionId})");
                     }
                 }

@@ -18,9 +18,64 @@ internal static class QueryCommand
         command.Subcommands.Add(CreateMethod("release", "Custody status and scheduled release date.", [], async (client, context, subject, _, ct) =>
             await client.GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = context, Subject = subject }, cancellationToken: ct), FormatRelease));
         command.Subcommands.Add(CreateDetainer());
+        command.Subcommands.Add(CreateInterview());
+        command.Subcommands.Add(CreateInterviewStatus());
         command.Subcommands.Add(NotificationsCommand.Create());
         return command;
     }
+
+    private static Command CreateInterview()
+    {
+        var purpose = new Option<string>("--interview-purpose") { Description = "What the interview is about, in the agency's words (the consent form repeats it)." };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "Start of the window in which the agency wants to interview (ISO 8601; default: in one hour)." };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "End of the window (ISO 8601; default: three days after the start)." };
+        return CreateMethod("interview", "Ask the county to put an interview request to one person; prints whether the county will ask them.", [purpose, from, to],
+            async (client, context, subject, parse, ct) =>
+            {
+                var start = parse.GetValue(from) ?? DateTimeOffset.UtcNow.AddHours(1);
+                return await client.RequestInterviewAsync(new RequestInterviewRequest
+                {
+                    Context = context, Subject = subject, Purpose = parse.GetValue(purpose) ?? "",
+                    WindowStart = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start), WindowEnd = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(parse.GetValue(to) ?? start.AddDays(3)),
+                }, cancellationToken: ct);
+            }, FormatInterview);
+    }
+
+    private static Command CreateInterviewStatus()
+    {
+        var arguments = new QueryArguments();
+        var id = new Argument<ulong>("ID") { Description = "The interview request id the county gave." };
+        var command = new Command("interview-status", "The status of one of the agency's interview requests (the outcome only).") { id };
+        foreach (var option in new Option[] { arguments.Server, arguments.Certificate, arguments.CountyCa })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            using var agency = AgencyConnection.Open(AgencyConnectionOptions.FromFiles(arguments.ServerFrom(parse), parse.GetRequiredValue(arguments.Certificate), parse.GetRequiredValue(arguments.CountyCa)));
+            var response = await agency.Records.GetInterviewRequestAsync(new GetInterviewRequestRequest { InterviewRequestId = parse.GetValue(id) }, cancellationToken: cancellationToken);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(
+                $"decision {response.DecisionId}: interview request {response.InterviewRequestId}: {Status(response.Status)} (since {response.StatusChangedAt.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture)})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void FormatInterview(RequestInterviewResponse response, TextWriter output)
+    {
+        output.WriteLine(response.CountyAction == InterviewAction.WillAskPerson
+            ? $"decision {response.DecisionId}: interview request {response.InterviewRequestId}: the county WILL give the person the consent form and ask; there is an interview only if they agree"
+            : $"decision {response.DecisionId}: the county will NOT put this interview request to the person");
+        output.WriteLine($"  decided by {response.RuleDecision.RuleId}: {response.RuleDecision.Reason}");
+        foreach (var obligation in response.RuleDecision.Obligations)
+        {
+            output.WriteLine($"  county must: {obligation.Text}");
+        }
+    }
+
+    /// <summary>An interview status in capitals, as agencies see it (DECLINED, ACCEPTED_ATTORNEY_REQUIRED …).</summary>
+    public static string Status(InterviewStatus status) =>
+        string.Concat(status.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     private static Command CreateDetainer()
     {

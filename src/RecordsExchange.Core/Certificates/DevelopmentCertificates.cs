@@ -66,7 +66,7 @@ public sealed record DevelopmentCertificates(string Directory)
     public IEnumerable<(string ClientId, string DisplayName, string AgencyIdentifier, string Scopes, string CertificatePath)> DemoClients()
     {
         yield return (DemoClientId, "Demo Agency (synthetic, development only)", DemoAgencyIdentifier,
-            $"{Clients.Scopes.History} {Clients.Scopes.Release} {Clients.Scopes.Detainers} {Clients.Scopes.Notifications}", DemoClientCertificatePath);
+            $"{Clients.Scopes.History} {Clients.Scopes.Release} {Clients.Scopes.Detainers} {Clients.Scopes.Notifications} {Clients.Scopes.Interviews}", DemoClientCertificatePath);
         yield return (DemoOversightId, "Demo Oversight Body (synthetic, development only)", "DEMO-OVERSIGHT", Clients.Scopes.Oversight, DemoOversightCertificatePath);
         yield return (DemoJmsId, "Demo jail management system (synthetic, development only)", "DEMO-JMS", Clients.Scopes.Ingest, DemoJmsCertificatePath);
     }

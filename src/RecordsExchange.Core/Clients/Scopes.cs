@@ -9,11 +9,12 @@ public static class Scopes
     public const string Notifications = "notifications";
     public const string Ingest = "ingest";
     public const string Oversight = "oversight";
+    public const string Interviews = "interviews";
 
     /// <summary>What health checking and server reflection require: any registered, active client, whatever it may ask.</summary>
     public const string AnyClient = "*";
 
-    public static readonly IReadOnlyList<string> All = [History, Release, Detainers, Notifications, Ingest, Oversight];
+    public static readonly IReadOnlyList<string> All = [History, Release, Detainers, Notifications, Interviews, Ingest, Oversight];
 
     /// <summary>The scopes in a space-separated list, checked against <see cref="All"/>; throws on an unknown one.</summary>
     public static string Normalize(string scopes)
@@ -33,6 +34,8 @@ public static class Scopes
         "/recordsexchange.v1.RecordsService/FileDetainer" => Detainers,
         "/recordsexchange.v1.RecordsService/WatchReleaseNotifications" => Notifications,
         "/recordsexchange.v1.RecordsService/AcknowledgeReleaseNotification" => Notifications,
+        "/recordsexchange.v1.RecordsService/RequestInterview" => Interviews,
+        "/recordsexchange.v1.RecordsService/GetInterviewRequest" => Interviews,
         _ when method.StartsWith("/recordsexchange.v1.IngestService/", StringComparison.Ordinal) => Ingest,
         _ when method.StartsWith("/recordsexchange.v1.OversightService/", StringComparison.Ordinal) => Oversight,
         // They tell nothing about a person, but nothing answers a certificate the register does not know.

@@ -6,8 +6,10 @@ namespace RecordsExchange.Core.Demo;
 /// Generates synthetic people for demonstrations and tests. Every record is marked
 /// <see cref="Person.Synthetic"/>, every identifier starts with "DEMO-", and names are drawn from
 /// generic lists; none describes a real person. The same inputs always give the same people, so the
-/// README's examples name real demo identifiers: person <c>n</c> has booking DEMO-B-<c>n</c> (six digits)
-/// and scenario <c>(n - 1) mod 12</c> in the order of <see cref="DemoScenario"/>.
+/// README's examples name real demo identifiers: person <c>n</c> has booking DEMO-B-<c>n</c> (six digits),
+/// scenario <c>(n - 1) mod 12</c> in the order of <see cref="DemoScenario"/>, reads the language
+/// <c>(n - 1) mod 6</c> of en, es, zh, tl, vi, ko (the six of Gov. Code 7283.1(a)), and, when <c>n</c>
+/// is a multiple of 3, has a synthetic attorney on record.
 /// </summary>
 public static class DemoDataGenerator
 {
@@ -23,6 +25,8 @@ public static class DemoDataGenerator
         "Alex", "Blair", "Carmen", "Dana", "Elena", "Felix", "Gabriel", "Hana", "Ivan", "Jordan",
         "Kai", "Luis", "Maya", "Noel", "Omar", "Paz", "Rosa", "Sam", "Teresa", "Victor",
     ];
+
+    private static readonly string[] s_languages = ["en", "es", "zh", "tl", "vi", "ko"];
 
     /// <summary>Booking number of demo person <paramref name="number"/> (1-based).</summary>
     public static string BookingNumber(int number) => $"DEMO-B-{number:000000}";
@@ -68,7 +72,13 @@ public static class DemoDataGenerator
             HomeAddress = $"{100 + n} Synthetic Demo Street (not a real address)",
             PhoneNumber = $"555-01{n % 100:00}",
             Synthetic = true,
+            Language = s_languages[(n - 1) % s_languages.Length],
         };
+        if (n % 3 == 0)
+        {
+            (person.DesigneeName, person.DesigneeContact, person.DesigneeIsAttorney) =
+                ($"Demo Attorney {n:000000} (synthetic)", "Synthetic Legal Aid, 555-0199 (not a real number)", true);
+        }
         person.UpdateNameKeys();
 
         var scenario = ScenarioOf(n);

@@ -42,6 +42,16 @@ public enum NoticeKind
 
     /// <summary>The person's release date was shared with an agency (Gov. Code 7283.1(b)); also for their attorney or designee.</summary>
     ReleaseDateShared = 2,
+
+    /// <summary>The consent form given before any interview by immigration authorities (Gov. Code 7283.1(a)).</summary>
+    InterviewConsent = 3,
+}
+
+/// <summary>Whom a notice is for: the person, or their attorney or designee.</summary>
+public enum NoticeRecipient
+{
+    Person = 1,
+    Designee = 2,
 }
 
 /// <summary>A notice jail staff must serve on a person in custody; pending until served.</summary>
@@ -50,8 +60,15 @@ public sealed class SubjectNotice
     public long Id { get; set; }
     public long PersonId { get; set; }
     public NoticeKind Kind { get; set; }
+    public NoticeRecipient Recipient { get; set; } = NoticeRecipient.Person;
+
+    /// <summary>For a designee's notice: the designee's name and how to reach them when it was made (non-public).</summary>
+    public string? RecipientName { get; set; }
+    public string? RecipientContact { get; set; }
+
     public long? DetainerId { get; set; }
     public long? NotificationId { get; set; }
+    public long? InterviewRequestId { get; set; }
     public string? BookingNumber { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -82,17 +99,33 @@ public enum NotificationState
     Withheld = 4,
 }
 
-/// <summary>A release notification in the durable outbox, delivered at least once until the agency acknowledges it.</summary>
+/// <summary>What an outbox entry tells the agency.</summary>
+public enum OutboxKind
+{
+    /// <summary>A release date under an honored notification or transfer request.</summary>
+    ReleaseDate = 1,
+
+    /// <summary>A change in the status of the agency's interview request.</summary>
+    InterviewStatus = 2,
+}
+
+/// <summary>
+/// Something for an agency in the durable outbox (a release date, or an interview request's new
+/// status), delivered at least once on its stream until the agency acknowledges it.
+/// </summary>
 public sealed class OutboxNotification
 {
     /// <summary>Stable across redeliveries; the agency's resume cursor.</summary>
     public long Id { get; set; }
 
-    public long DetainerId { get; set; }
+    public OutboxKind Kind { get; set; } = OutboxKind.ReleaseDate;
+    public long? DetainerId { get; set; }
     public required string ClientId { get; set; }
     public long PersonId { get; set; }
-    public required string BookingNumber { get; set; }
-    public DateOnly ScheduledReleaseDate { get; set; }
+    public string? BookingNumber { get; set; }
+    public DateOnly? ScheduledReleaseDate { get; set; }
+    public long? InterviewRequestId { get; set; }
+    public Interviews.InterviewStatus? InterviewStatus { get; set; }
     public DateTimeOffset QueuedAt { get; set; }
     public required string RuleId { get; set; }
     public required string PolicyHash { get; set; }

@@ -9,6 +9,7 @@ public enum PolicyMethod
     GetReleaseInfo,
     FileDetainer,
     ReleaseNotification,
+    RequestInterview,
 }
 
 /// <summary>What a detainer asks the county to do.</summary>

@@ -18,10 +18,12 @@ public static class PolicyLoader
         [PolicyMethod.GetReleaseInfo] = ["identity", "custody_status", "booking_number", "scheduled_release_date", "released_at"],
         [PolicyMethod.FileDetainer] = ["identity"],
         [PolicyMethod.ReleaseNotification] = ["identity", "booking_number", "scheduled_release_date"],
+        // An interview request discloses nothing about the person: the agency learns only the outcome.
+        [PolicyMethod.RequestInterview] = [],
     };
 
     /// <summary>Non-public personal information: no policy may disclose it, whatever it says.</summary>
-    public static readonly string[] NeverDisclosed = ["home_address", "work_address", "phone_number", "immigration_status", "birthplace"];
+    public static readonly string[] NeverDisclosed = ["home_address", "work_address", "phone_number", "immigration_status", "birthplace", "designee"];
 
     /// <summary>Context fields a policy may require on top of the ones every request needs.</summary>
     public static readonly string[] ContextFields = ["officer_id", "officer_name", "case_number", "justification", "legal_document_number"];

@@ -27,6 +27,23 @@ public sealed class Person
     /// <summary>True for generated demonstration data that describes no real person.</summary>
     public bool Synthetic { get; set; }
 
+    /// <summary>The language the person reads (ISO 639 code); notices are printed in it.</summary>
+    public string Language { get; set; } = DefaultLanguage;
+
+    /// <summary>
+    /// Non-public: the person's attorney or the one other person they designate, told when their release
+    /// date is shared (Gov. Code 7283.1(b)). Never disclosed to agencies.
+    /// </summary>
+    public string? DesigneeName { get; set; }
+
+    /// <summary>Non-public: how to reach the designee, as the person gave it.</summary>
+    public string? DesigneeContact { get; set; }
+
+    /// <summary>True when the designee is the person's attorney.</summary>
+    public bool DesigneeIsAttorney { get; set; }
+
+    public const string DefaultLanguage = "en";
+
     public List<Booking> Bookings { get; set; } = [];
     public List<Charge> Charges { get; set; } = [];
 

@@ -17,6 +17,14 @@ public sealed partial class FileDetainerResponse : IDecisionResponse;
 
 public sealed partial class AcknowledgeReleaseNotificationResponse : IDecisionResponse;
 
+public sealed partial class RequestInterviewRequest : IAgencyRequest;
+
+public sealed partial class RequestInterviewResponse : IDecisionResponse;
+
+public sealed partial class GetInterviewRequestResponse : IDecisionResponse;
+
+public sealed partial class SetDesigneeResponse : IDecisionResponse;
+
 public sealed partial class UpsertPersonResponse : IDecisionResponse;
 
 public sealed partial class UpsertBookingResponse : IDecisionResponse;

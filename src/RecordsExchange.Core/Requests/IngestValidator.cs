@@ -20,6 +20,20 @@ public static partial class IngestValidator
         }
         OptionalIdentifier(request.FbiNumber, "fbi_number", v);
         OptionalIdentifier(request.StateId, "state_id", v);
+        if (request.Language.Length > 0 && !LanguagePattern().IsMatch(request.Language))
+        {
+            v.Add(new("language", "must be a two- or three-letter ISO 639 code such as es or ko, or empty for English"));
+        }
+    });
+
+    public static void Validate(SetDesigneeRequest request) => Throw(EventId(request.EventId), v =>
+    {
+        RequireIdentifier(request.CountyPersonNumber, "county_person_number", v);
+        if (request.Designee is { } designee)
+        {
+            RequireText(designee.Name, "designee.name", MaxTextLength, v);
+            RequireText(designee.Contact, "designee.contact", 300, v);
+        }
     });
 
     public static void Validate(UpsertBookingRequest request) => Throw(EventId(request.EventId), v =>
@@ -118,4 +132,7 @@ public static partial class IngestValidator
 
     [GeneratedRegex("^[A-Za-z0-9.:-]{1,64}\\z")]
     private static partial Regex EventIdPattern();
+
+    [GeneratedRegex("^[a-z]{2,3}\\z")]
+    private static partial Regex LanguagePattern();
 }

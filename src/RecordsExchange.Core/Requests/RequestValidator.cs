@@ -6,8 +6,13 @@ using RecordsExchange.Protos.V1;
 namespace RecordsExchange.Core.Requests;
 
 /// <summary>Checks an agency request's context and subject, reporting every problem at once.</summary>
-public sealed partial class RequestValidator(RequestValidationOptions options)
+public sealed partial class RequestValidator(RequestValidationOptions options, TimeProvider? time = null)
 {
+    /// <summary>The purpose of an interview, in the agency's words, as the consent form repeats it.</summary>
+    public const int MaxInterviewPurposeLength = 500;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const int MaxIdentifierLength = 32;
     internal const int MaxTextLength = 100;
 
@@ -21,6 +26,10 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
         if (request is FileDetainerRequest detainer)
         {
             ValidateDetainer(detainer, violations);
+        }
+        if (request is RequestInterviewRequest interview)
+        {
+            ValidateInterview(interview, violations);
         }
         ValidateSubject(request.Subject, violations);
         if (violations.Count > 0)
@@ -132,6 +141,27 @@ public sealed partial class RequestValidator(RequestValidationOptions options)
             case not WarrantType.Judicial when judicialBasis:
                 violations.Add(new("warrant_type", "context.legal_basis LEGAL_BASIS_JUDICIAL_WARRANT needs warrant_type WARRANT_TYPE_JUDICIAL"));
                 break;
+        }
+    }
+
+    private void ValidateInterview(RequestInterviewRequest request, List<FieldViolation> violations)
+    {
+        RequireText(request.Purpose, "purpose", MaxInterviewPurposeLength, violations);
+        if (request.WindowStart is null)
+        {
+            violations.Add(new("window_start", "is required"));
+        }
+        if (request.WindowEnd is null)
+        {
+            violations.Add(new("window_end", "is required"));
+        }
+        else if (request.WindowStart is not null && request.WindowEnd.ToDateTimeOffset() <= request.WindowStart.ToDateTimeOffset())
+        {
+            violations.Add(new("window_end", "must be after window_start"));
+        }
+        else if (request.WindowEnd.ToDateTimeOffset() <= _time.GetUtcNow())
+        {
+            violations.Add(new("window_end", "must be in the future"));
         }
     }
 

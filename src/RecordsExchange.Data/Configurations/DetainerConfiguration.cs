@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using RecordsExchange.Core.Detainers;
+using RecordsExchange.Core.Interviews;
 
 namespace RecordsExchange.Data.Configurations;
 
@@ -39,10 +40,15 @@ internal sealed class SubjectNoticeConfiguration : IEntityTypeConfiguration<Subj
         builder.Property(n => n.BookingNumber).HasMaxLength(32);
         builder.Property(n => n.Reason).HasMaxLength(1000);
         builder.Property(n => n.ServedBy).HasMaxLength(100);
+        builder.Property(n => n.Recipient).HasConversion<string>().HasMaxLength(16).HasDefaultValue(NoticeRecipient.Person);
+        builder.Property(n => n.RecipientName).HasMaxLength(100);
+        builder.Property(n => n.RecipientContact).HasMaxLength(300);
         builder.HasIndex(n => n.ServedAt);
-        // One "release date shared" notice per notification, however often it is delivered, on any node
-        // (NULLs, notices without a notification, are distinct in both providers' unique indexes).
-        builder.HasIndex(n => new { n.NotificationId, n.Kind }).IsUnique();
+        builder.HasIndex(n => n.InterviewRequestId);
+        // One "release date shared" notice per notification and recipient, however often it is
+        // delivered, on any node (NULLs, notices without a notification, are distinct in both
+        // providers' unique indexes).
+        builder.HasIndex(n => new { n.NotificationId, n.Kind, n.Recipient }).IsUnique();
     }
 }
 
@@ -57,7 +63,34 @@ internal sealed class OutboxNotificationConfiguration : IEntityTypeConfiguration
         builder.Property(n => n.PolicyHash).HasMaxLength(64);
         builder.Property(n => n.State).HasConversion<string>().HasMaxLength(16);
         builder.Property(n => n.IngestEventId).HasMaxLength(64);
+        builder.Property(n => n.Kind).HasConversion<string>().HasMaxLength(16).HasDefaultValue(OutboxKind.ReleaseDate);
+        builder.Property(n => n.InterviewStatus).HasConversion<string>().HasMaxLength(32);
         builder.HasIndex(n => new { n.ClientId, n.State, n.Id });
+    }
+}
+
+internal sealed class InterviewRequestConfiguration : IEntityTypeConfiguration<InterviewRequest>
+{
+    public void Configure(EntityTypeBuilder<InterviewRequest> builder)
+    {
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.ClientId).HasMaxLength(64);
+        builder.Property(i => i.AgencyIdentifier).HasMaxLength(32);
+        builder.Property(i => i.Agency).HasMaxLength(300);
+        builder.Property(i => i.BookingNumber).HasMaxLength(32);
+        builder.Property(i => i.Purpose).HasMaxLength(500);
+        builder.Property(i => i.OfficerId).HasMaxLength(32);
+        builder.Property(i => i.OfficerName).HasMaxLength(100);
+        builder.Property(i => i.LegalBasis).HasMaxLength(64);
+        builder.Property(i => i.LegalDocumentNumber).HasMaxLength(32);
+        builder.Property(i => i.CaseNumber).HasMaxLength(32);
+        builder.Property(i => i.RuleId).HasMaxLength(128);
+        builder.Property(i => i.PolicyHash).HasMaxLength(64);
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
+        builder.Property(i => i.AnsweredBy).HasMaxLength(100);
+        builder.HasIndex(i => i.PersonId);
+        // The expiry sweep reads the pending requests.
+        builder.HasIndex(i => i.Status);
     }
 }
 

@@ -18,6 +18,9 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.Property(p => p.FirstNameKey).HasMaxLength(100);
         builder.Property(p => p.HomeAddress).HasMaxLength(300);
         builder.Property(p => p.PhoneNumber).HasMaxLength(40);
+        builder.Property(p => p.Language).HasMaxLength(8).HasDefaultValue(Person.DefaultLanguage);
+        builder.Property(p => p.DesigneeName).HasMaxLength(100);
+        builder.Property(p => p.DesigneeContact).HasMaxLength(300);
         builder.HasIndex(p => p.CountyPersonNumber).IsUnique();
         builder.HasIndex(p => p.FbiNumber).IsUnique();
         builder.HasIndex(p => p.StateId).IsUnique();

@@ -22,10 +22,11 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
     }
 
     /// <summary>
-    /// Adds a "release date shared" notice; a notification redelivered (after a crash, on another
-    /// stream or node) gets no second one: the unique index on the notification decides a race.
+    /// Adds the "release date shared" notices: one for the person and, when they have one on record, one
+    /// for their attorney or designee (Gov. Code 7283.1(b)). A notification redelivered (after a crash,
+    /// on another stream or node) gets no second pair: the unique index on the notification decides a race.
     /// </summary>
-    public async Task AddReleaseSharedNoticeAsync(SubjectNotice notice, CancellationToken cancellationToken)
+    public async Task AddReleaseSharedNoticesAsync(SubjectNotice notice, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         if (notice.NotificationId is { } notification && await HasNoticeForAsync(db, notification, cancellationToken))
@@ -33,6 +34,17 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
             return;
         }
         db.SubjectNotices.Add(notice);
+        var person = await db.People.AsNoTracking().SingleAsync(p => p.Id == notice.PersonId, cancellationToken);
+        if (person.DesigneeName is { } designee)
+        {
+            db.SubjectNotices.Add(new SubjectNotice
+            {
+                PersonId = notice.PersonId, Kind = NoticeKind.ReleaseDateShared, Recipient = NoticeRecipient.Designee,
+                RecipientName = designee, RecipientContact = person.DesigneeContact, DetainerId = notice.DetainerId, NotificationId = notice.NotificationId,
+                BookingNumber = notice.BookingNumber, CreatedAt = notice.CreatedAt, Agency = notice.Agency, WillComply = true, Reason = notice.Reason,
+                ReleaseDate = notice.ReleaseDate,
+            });
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -53,8 +65,11 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         return await (db ?? own!).SubjectNotices.AnyAsync(n => n.NotificationId == notificationId && n.Kind == NoticeKind.ReleaseDateShared, cancellationToken);
     }
 
-    /// <summary>The client's queued notifications after the cursor, oldest first, with the detainer and the person (and charges) each is about.</summary>
-    public async Task<List<(OutboxNotification Notification, Detainer Detainer, Person Person)>> QueuedAsync(string clientId, long afterId, int take, CancellationToken cancellationToken)
+    /// <summary>
+    /// The client's queued notifications after the cursor, oldest first; a release date comes with the
+    /// detainer and the person (and charges) it is about, an interview update alone.
+    /// </summary>
+    public async Task<List<QueuedNotification>> QueuedAsync(string clientId, long afterId, int take, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var rows = await db.OutboxNotifications.AsNoTracking()
@@ -65,11 +80,14 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
             // An idle stream asks this every second: one indexed query, not three.
             return [];
         }
-        var detainerIds = rows.Select(r => r.DetainerId).Distinct().ToList();
-        var personIds = rows.Select(r => r.PersonId).Distinct().ToList();
+        var releases = rows.Where(r => r.Kind == OutboxKind.ReleaseDate).ToList();
+        var detainerIds = releases.Select(r => r.DetainerId!.Value).Distinct().ToList();
+        var personIds = releases.Select(r => r.PersonId).Distinct().ToList();
         var detainers = await db.Detainers.AsNoTracking().Where(d => detainerIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
         var people = await db.People.AsNoTracking().Include(p => p.Charges).Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        return [.. rows.Select(r => (r, detainers[r.DetainerId], people[r.PersonId]))];
+        return [.. rows.Select(r => r.Kind == OutboxKind.ReleaseDate
+            ? new QueuedNotification(r, detainers[r.DetainerId!.Value], people[r.PersonId])
+            : new QueuedNotification(r, null, null))];
     }
 
     /// <summary>Marks a queued notification as withheld (the policy refused it at delivery); false if it was no longer queued.</summary>
@@ -125,3 +143,6 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         await db.SaveChangesAsync(cancellationToken);
     }
 }
+
+/// <summary>A queued outbox entry with what delivering it needs: the detainer and person for a release date, nothing more for an interview update.</summary>
+public sealed record QueuedNotification(OutboxNotification Notification, Detainer? Detainer, Person? Person);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Clients;
 using RecordsExchange.Core.Detainers;
+using RecordsExchange.Core.Interviews;
 using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Records;
 
@@ -26,8 +27,8 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             var person = await db.People.SingleOrDefaultAsync(p => p.CountyPersonNumber == incoming.CountyPersonNumber, cancellationToken);
             var created = person is null;
             person ??= db.People.Add(new Person { CountyPersonNumber = incoming.CountyPersonNumber, LastName = "", FirstName = "" }).Entity;
-            (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId, person.Synthetic) =
-                (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId, incoming.Synthetic);
+            (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId, person.Synthetic, person.Language) =
+                (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId, incoming.Synthetic, incoming.Language);
             person.UpdateNameKeys();
             await db.SaveChangesAsync(cancellationToken);
             return (person.Id, 0, $"{(created ? "Created" : "Updated")} person {person.CountyPersonNumber}.");
@@ -84,14 +85,12 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             var detainers = await db.Detainers
                 .Where(d => d.PersonId == person.Id && d.Honored && (d.RequestType == DetainerRequestType.Notify || d.RequestType == DetainerRequestType.Transfer))
                 .ToListAsync(cancellationToken);
-            var detainerIds = detainers.Select(d => d.Id).ToList();
+            var detainerIds = detainers.Select(d => (long?)d.Id).ToList();
             foreach (var waiting in await db.OutboxNotifications.Where(n => detainerIds.Contains(n.DetainerId) && n.State == NotificationState.Queued).ToListAsync(cancellationToken))
             {
                 waiting.State = NotificationState.Superseded;
             }
-            var clientIds = detainers.Select(d => d.ClientId).Distinct().ToList();
-            var receiving = (await db.AgencyClients.AsNoTracking().Where(c => clientIds.Contains(c.ClientId) && c.Status == ClientStatus.Active).ToListAsync(cancellationToken))
-                .Where(c => c.HasScope(Scopes.Notifications)).Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
+            var receiving = await Outbox.ReceivingAsync(db, [.. detainers.Select(d => d.ClientId).Distinct()], cancellationToken);
             var now = time.GetUtcNow();
             var queued = new List<string>();
             var withheld = new List<string>();
@@ -124,13 +123,36 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             return (person.Id, queued.Count, summary);
         }, cancellationToken);
 
-    public Task<IngestResult> RecordReleaseAsync(string eventId, string sha256, string bookingNumber, DateTimeOffset releasedAt, CustodyState state, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records a release or transfer. Interview requests still waiting for the person's answer are
+    /// cancelled (no one is interviewed after leaving custody), and the agencies told on their streams.
+    /// </summary>
+    public Task<IngestResult> RecordReleaseAsync(string eventId, string sha256, string bookingNumber, DateTimeOffset releasedAt, CustodyState state, PolicyStamp stamp, CancellationToken cancellationToken) =>
         ApplyAsync(eventId, "RecordRelease", sha256, async db =>
         {
             var booking = await BookingAsync(db, bookingNumber, cancellationToken);
             (booking.Custody, booking.ReleasedAt) = (state, releasedAt);
+            var pending = await db.InterviewRequests.Where(i => i.PersonId == booking.PersonId && i.Status == InterviewStatus.Pending).ToListAsync(cancellationToken);
+            var queued = 0;
+            foreach (var interview in pending)
+            {
+                (interview.Status, interview.StatusChangedAt) = (InterviewStatus.Cancelled, time.GetUtcNow());
+                queued += await Outbox.QueueInterviewUpdateAsync(db, interview, eventId, stamp, cancellationToken) ? 1 : 0;
+            }
             await db.SaveChangesAsync(cancellationToken);
-            return (booking.PersonId, 0, $"Recorded {bookingNumber} as {state.ToString().ToLowerInvariant()} at {releasedAt:O}.");
+            var cancelled = pending.Count == 0 ? "" : $" Cancelled interview request(s) {string.Join(", ", pending.Select(i => i.Id))}: the person left custody before answering.";
+            return (booking.PersonId, queued, $"Recorded {bookingNumber} as {state.ToString().ToLowerInvariant()} at {releasedAt:O}.{cancelled}");
+        }, cancellationToken);
+
+    /// <summary>Sets or clears the person's attorney or designee (non-public; told when their release date is shared).</summary>
+    public Task<IngestResult> SetDesigneeAsync(string eventId, string sha256, string personNumber, string? name, string? contact, bool attorney, CancellationToken cancellationToken) =>
+        ApplyAsync(eventId, "SetDesignee", sha256, async db =>
+        {
+            var person = await PersonAsync(db, personNumber, cancellationToken);
+            (person.DesigneeName, person.DesigneeContact, person.DesigneeIsAttorney) = (name, contact, name is not null && attorney);
+            await db.SaveChangesAsync(cancellationToken);
+            // The ledger records that the designee changed, never who it is: that is the person's, not the record's.
+            return (person.Id, 0, name is null ? $"Cleared the designee of {personNumber}." : $"Set the {(attorney ? "attorney" : "designee")} of {personNumber}.");
         }, cancellationToken);
 
     private async Task<IngestResult> ApplyAsync(string eventId, string method, string sha256, Func<RecordsDbContext, Task<(long? PersonId, int Queued, string Summary)>> apply, CancellationToken cancellationToken)

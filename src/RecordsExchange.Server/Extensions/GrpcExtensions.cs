@@ -23,7 +23,7 @@ public static class GrpcExtensions
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value));
+        builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddScoped<CallContext>();
         builder.Services.AddScoped<CallAudit>();
         builder.Services.AddSingleton<CallAdmission>();
@@ -35,6 +35,9 @@ public static class GrpcExtensions
         builder.Services.AddScoped<OversightQueries>();
         builder.Services.AddScoped<Notifications.DetainerFiling>();
         builder.Services.AddScoped<Notifications.ReleaseNotificationDelivery>();
+        builder.Services.AddScoped<Notifications.InterviewRequests>();
+        builder.Services.AddSingleton<Data.Custody.InterviewStore>();
+        builder.Services.AddHostedService<Notifications.InterviewExpiry>();
         builder.Services.AddSingleton<Notifications.ReleaseDateNotices>();
         builder.Services.AddSingleton<Notifications.ReleaseNotificationSignal>();
         builder.Services.AddSingleton<Data.Custody.IngestWriter>();

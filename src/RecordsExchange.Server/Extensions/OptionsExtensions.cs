@@ -24,6 +24,7 @@ public static class OptionsExtensions
         Add<LedgerOptions, LedgerOptionsValidator>(builder, LedgerOptions.SectionName);
         Add<TokenOptions, TokenOptionsValidator>(builder, TokenOptions.SectionName);
         Add<LimitsOptions, LimitsOptionsValidator>(builder, LimitsOptions.SectionName);
+        Add<InterviewOptions, InterviewOptionsValidator>(builder, InterviewOptions.SectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -17,10 +17,11 @@ using Detainer = RecordsExchange.Core.Detainers.Detainer;
 namespace RecordsExchange.Server.Notifications;
 
 /// <summary>
-/// Release notifications on an agency's stream: before each one the caller is admitted again as a
-/// new call would be (active client, scope, unexpired token); the policy in force at that moment
-/// decides it; a permitted one is written to the ledger, then sent, then its notice to the person is
-/// recorded; a refused one is withheld for good and audited.
+/// Release notifications and interview updates on an agency's stream: before each one the caller is
+/// admitted again as a new call would be (active client, scope, unexpired token). A release date is
+/// decided again under the policy in force at that moment; a permitted one is written to the ledger,
+/// its notices to the person (and designee) recorded, then it is sent; a refused one is withheld for
+/// good and audited. An interview update (the outcome the agency may know) is written to the ledger, then sent.
 /// </summary>
 public sealed class ReleaseNotificationDelivery(
     DetainerStore store, PolicyStore policies, CallContext call, CallAudit audit, IAuditLedger ledger,
@@ -31,8 +32,8 @@ public sealed class ReleaseNotificationDelivery(
     // Notifications queued by another node wake no stream here; they are found by polling this often.
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
 
-    /// <summary>The client's queued notifications after the cursor, then new ones as ingest queues them.</summary>
-    public async IAsyncEnumerable<ReleaseNotification> WatchAsync(long afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The client's queued notifications after the cursor, then new ones as they are queued.</summary>
+    public async IAsyncEnumerable<WatchReleaseNotificationsResponse> WatchAsync(long afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var cursor = afterId;
         while (!cancellationToken.IsCancellationRequested)
@@ -44,7 +45,10 @@ public sealed class ReleaseNotificationDelivery(
             foreach (var (notification, detainer, person) in batch)
             {
                 cursor = notification.Id;
-                if (await DeliverAsync(notification, detainer, person, cancellationToken) is { } delivered)
+                var delivered = detainer is null || person is null
+                    ? await DeliverInterviewUpdateAsync(notification, cancellationToken)
+                    : await DeliverAsync(notification, detainer, person, cancellationToken);
+                if (delivered is not null)
                 {
                     yield return delivered;
                 }
@@ -65,7 +69,7 @@ public sealed class ReleaseNotificationDelivery(
         audit.Decided("notifications.acknowledge", $"Acknowledged release notification {notificationId}; it will not be delivered again.");
     }
 
-    private async Task<ReleaseNotification?> DeliverAsync(OutboxNotification notification, Detainer detainer, Person person, CancellationToken cancellationToken)
+    private async Task<WatchReleaseNotificationsResponse?> DeliverAsync(OutboxNotification notification, Detainer detainer, Person person, CancellationToken cancellationToken)
     {
         // Throws when the client was revoked or narrowed since the stream opened; the pipeline ends the stream and audits why.
         await call.EnsureStillAdmittedAsync(cancellationToken);
@@ -90,7 +94,7 @@ public sealed class ReleaseNotificationDelivery(
             DetainerId = (ulong)detainer.Id,
             Person = disclose.Contains("identity") ? RecordsGrpcService.MapToSummary(person) : null,
             BookingNumber = disclose.Contains("booking_number") ? notification.BookingNumber : "",
-            ScheduledReleaseDate = disclose.Contains("scheduled_release_date") ? notification.ScheduledReleaseDate.ToCalendarDate() : null,
+            ScheduledReleaseDate = disclose.Contains("scheduled_release_date") ? notification.ScheduledReleaseDate!.Value.ToCalendarDate() : null,
             QueuedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(notification.QueuedAt),
             RuleDecision = RecordsGrpcService.MapToRuleDecision(decision),
         };
@@ -102,10 +106,32 @@ public sealed class ReleaseNotificationDelivery(
         await ledger.AppendAsync(entry, cancellationToken);
         if (disclose.Contains("scheduled_release_date"))
         {
-            await notices.RecordAsync(person.Id, notification.BookingNumber, notification.ScheduledReleaseDate, $"{call.Client.DisplayName} ({detainer.IssuingOffice})",
+            await notices.RecordAsync(person.Id, notification.BookingNumber, notification.ScheduledReleaseDate!.Value, $"{call.Client.DisplayName} ({detainer.IssuingOffice})",
                 decision.Reason, detainer.Id, notification.Id, CancellationToken.None);
         }
-        return message;
+        return new WatchReleaseNotificationsResponse { Notification = message };
+    }
+
+    // The outcome of the agency's own request, and nothing else about the person: no policy question.
+    private async Task<WatchReleaseNotificationsResponse> DeliverInterviewUpdateAsync(OutboxNotification notification, CancellationToken cancellationToken)
+    {
+        await call.EnsureStillAdmittedAsync(cancellationToken);
+        var update = new InterviewUpdate
+        {
+            NotificationId = (ulong)notification.Id,
+            InterviewRequestId = (ulong)notification.InterviewRequestId!.Value,
+            Status = (Protos.V1.InterviewStatus)(int)notification.InterviewStatus!.Value,
+            StatusChangedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(notification.QueuedAt),
+        };
+        var entry = audit.Derived(call);
+        entry.SubjectIdentifier = "notification:" + notification.Id;
+        entry.SubjectKey = notification.PersonId;
+        (entry.Decision, entry.StatusCode, entry.RuleId, entry.PolicyHash) = (AuditDecision.Permit, "OK", notification.RuleId, policies.Current.Sha256);
+        entry.Reason = $"Delivered interview update {notification.Id}: interview request {notification.InterviewRequestId} is {notification.InterviewStatus}.";
+        entry.ResponseSha256 = Convert.ToHexStringLower(SHA256.HashData(update.ToByteArray()));
+        entry.DisclosedFields = "interview_update.status";
+        await ledger.AppendAsync(entry, cancellationToken);
+        return new WatchReleaseNotificationsResponse { InterviewUpdate = update };
     }
 
     private AuditEntry DeliveryEntry(OutboxNotification notification, PolicyDecision decision)

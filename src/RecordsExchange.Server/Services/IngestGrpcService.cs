@@ -21,6 +21,7 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
         {
             CountyPersonNumber = request.CountyPersonNumber, LastName = Domain.Person.NormalizeName(request.LastName), FirstName = Domain.Person.NormalizeName(request.FirstName),
             DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId), Synthetic = request.Synthetic,
+            Language = request.Language.Length == 0 ? Domain.Person.DefaultLanguage : request.Language,
         }, context.CancellationToken);
         return new UpsertPersonResponse { Replayed = Record(result) };
     }
@@ -65,8 +66,22 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
         Begin(request.EventId);
         IngestValidator.Validate(request);
         var result = await writer.RecordReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ReleasedAt.ToDateTimeOffset(),
-            request.Kind == ReleaseKind.Transferred ? Domain.CustodyState.Transferred : Domain.CustodyState.Released, context.CancellationToken);
+            request.Kind == ReleaseKind.Transferred ? Domain.CustodyState.Transferred : Domain.CustodyState.Released, new PolicyStamp(call.Policy.Sha256), context.CancellationToken);
+        if (result.NotificationsQueued > 0)
+        {
+            signal.Pulse();
+        }
         return new RecordReleaseResponse { Replayed = Record(result) };
+    }
+
+    public override async Task<SetDesigneeResponse> SetDesignee(SetDesigneeRequest request, ServerCallContext context)
+    {
+        Begin(request.EventId);
+        IngestValidator.Validate(request);
+        var designee = request.Designee;
+        var result = await writer.SetDesigneeAsync(request.EventId, Sha256(request), request.CountyPersonNumber,
+            designee is null ? null : Domain.Person.NormalizeName(designee.Name), designee?.Contact.Trim(), designee?.Attorney ?? false, context.CancellationToken);
+        return new SetDesigneeResponse { Replayed = Record(result) };
     }
 
     // The event is named in the ledger before anything is checked, so a refused event is found by its id too.

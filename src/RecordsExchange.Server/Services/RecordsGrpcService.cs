@@ -9,7 +9,8 @@ using Obligation = RecordsExchange.Protos.V1.Obligation;
 namespace RecordsExchange.Server.Services;
 
 /// <summary>The agency-facing records service: map the request, ask the domain, map only what the policy lets it disclose.</summary>
-public sealed class RecordsGrpcService(RecordsQueries queries, Notifications.DetainerFiling detainers, Notifications.ReleaseNotificationDelivery notifications) : RecordsService.RecordsServiceBase
+public sealed class RecordsGrpcService(RecordsQueries queries, Notifications.DetainerFiling detainers, Notifications.ReleaseNotificationDelivery notifications,
+    Notifications.InterviewRequests interviews) : RecordsService.RecordsServiceBase
 {
     public override async Task<GetCriminalHistoryResponse> GetCriminalHistory(GetCriminalHistoryRequest request, ServerCallContext context)
     {
@@ -62,9 +63,9 @@ public sealed class RecordsGrpcService(RecordsQueries queries, Notifications.Det
 
     public override async Task WatchReleaseNotifications(WatchReleaseNotificationsRequest request, IServerStreamWriter<WatchReleaseNotificationsResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var notification in notifications.WatchAsync((long)request.AfterNotificationId, context.CancellationToken))
+        await foreach (var message in notifications.WatchAsync((long)Math.Min(request.AfterNotificationId, long.MaxValue), context.CancellationToken))
         {
-            await responseStream.WriteAsync(new WatchReleaseNotificationsResponse { Notification = notification });
+            await responseStream.WriteAsync(message);
         }
     }
 
@@ -72,6 +73,28 @@ public sealed class RecordsGrpcService(RecordsQueries queries, Notifications.Det
     {
         await notifications.AcknowledgeAsync((long)request.NotificationId, context.CancellationToken);
         return new AcknowledgeReleaseNotificationResponse();
+    }
+
+    public override async Task<RequestInterviewResponse> RequestInterview(RequestInterviewRequest request, ServerCallContext context)
+    {
+        var (id, decision) = await interviews.RequestAsync(request, context.CancellationToken);
+        return new RequestInterviewResponse
+        {
+            InterviewRequestId = (ulong)id,
+            CountyAction = decision.Permitted ? InterviewAction.WillAskPerson : InterviewAction.WillNotAsk,
+            RuleDecision = MapToRuleDecision(decision),
+        };
+    }
+
+    public override async Task<GetInterviewRequestResponse> GetInterviewRequest(GetInterviewRequestRequest request, ServerCallContext context)
+    {
+        var interview = await interviews.GetAsync(request.InterviewRequestId, context.CancellationToken);
+        return new GetInterviewRequestResponse
+        {
+            InterviewRequestId = (ulong)interview.Id,
+            Status = (InterviewStatus)(int)interview.Status,
+            StatusChangedAt = Timestamp.FromDateTimeOffset(interview.StatusChangedAt),
+        };
     }
 
     internal static RuleDecision MapToRuleDecision(PolicyDecision decision)

@@ -78,12 +78,20 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
         }
     }
 
-    private PolicyDecision Decide(PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges)
+    private PolicyDecision Decide(PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges) =>
+        DecideCounted(method, request, personId, charges).EnsurePermitted();
+
+    /// <summary>
+    /// Decides a question about a person under the call's policy, counting it against the client's
+    /// quotas, and records the decision. Over quota throws; a refusal is returned, for the steps that
+    /// answer one with what the county will not do.
+    /// </summary>
+    internal PolicyDecision DecideCounted(PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges)
     {
         var input = new PolicyInput(method, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis, charges,
             DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId));
         var decision = call.Policy.Decide(input);
         audit.Decided(decision);
-        return decision.EnsurePermitted();
+        return decision.QuotaExceeded ? decision.EnsurePermitted() : decision;
     }
 }

@@ -31,6 +31,7 @@ public static class SettingsCheck
         Check(configuration, LedgerOptions.SectionName, new LedgerOptionsValidator(), problems);
         Check(configuration, TokenOptions.SectionName, new TokenOptionsValidator(), problems);
         Check(configuration, LimitsOptions.SectionName, new LimitsOptionsValidator(), problems);
+        Check(configuration, InterviewOptions.SectionName, new InterviewOptionsValidator(), problems);
         if (problems.Count > 0)
         {
             throw new SettingsException(problems);

@@ -553,7 +553,6 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BookingNumber")
-                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
@@ -562,13 +561,27 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("DetainerId")
+                    b.Property<long?>("DetainerId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IngestEventId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("InterviewRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InterviewStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("ReleaseDate");
 
                     b.Property<long>("PersonId")
                         .HasColumnType("INTEGER");
@@ -586,7 +599,7 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateOnly>("ScheduledReleaseDate")
+                    b.Property<DateOnly?>("ScheduledReleaseDate")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")
@@ -622,6 +635,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<long?>("DetainerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("InterviewRequestId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -636,6 +652,21 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Person");
+
+                    b.Property<string>("RecipientContact")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecipientName")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ReleaseDate")
@@ -657,12 +688,111 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InterviewRequestId");
+
                     b.HasIndex("ServedAt");
 
-                    b.HasIndex("NotificationId", "Kind")
+                    b.HasIndex("NotificationId", "Kind", "Recipient")
                         .IsUnique();
 
                     b.ToTable("SubjectNotices");
+                });
+
+            modelBuilder.Entity("RecordsExchange.Core.Interviews.InterviewRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Agency")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgencyIdentifier")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BookingNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaseNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LegalDocumentNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OfficerId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OfficerName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PolicyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("InterviewRequests");
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Ledger.StoredCheckpoint", b =>
@@ -804,6 +934,17 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<DateOnly>("DateOfBirth")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DesigneeContact")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DesigneeIsAttorney")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DesigneeName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FbiNumber")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -821,6 +962,13 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("HomeAddress")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("en");
 
                     b.Property<string>("LastName")
                         .IsRequired()
