@@ -28,11 +28,12 @@ internal static class InterviewsCommand
             var store = new InterviewStore(database.Open(parse), TimeProvider.System);
             var rows = await store.ListAsync(parse.GetValue(pending), cancellationToken);
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{"id",5}  {"person",-14}  {"agency",-34} {"received (UTC)",-16}  status");
-            foreach (var (interview, person) in rows)
+            await output.WriteLineAsync($"{"id",5}  {"person",-14}  {"agency",-34} {"received (UTC)",-16}  {"consent form",-22} status");
+            foreach (var (interview, person, consent) in rows)
             {
+                var form = consent is null ? "-" : $"notice {consent.Id}, {(consent.ServedAt is null ? "NOT SERVED" : "served")}";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{interview.Id,5}  {person,-14}  {Clip(interview.Agency, 34),-34} {interview.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {interview.Status}{(interview.AnsweredBy is { } by ? $" (recorded by {by})" : "")}"));
+                    $"{interview.Id,5}  {person,-14}  {Clip(interview.Agency, 34),-34} {interview.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {form,-22} {interview.Status}{(interview.AnsweredBy is { } by ? $" (recorded by {by})" : "")}"));
             }
             var counts = rows.GroupBy(r => r.Interview.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
             await output.WriteLineAsync($"{rows.Count} request(s){(rows.Count > 0 ? ": " + string.Join(", ", counts) : "")}.");

@@ -39,16 +39,18 @@ public sealed class InterviewStore(IDbContextFactory<RecordsDbContext> contexts,
             ?? throw new ArgumentException($"There is no interview request {id}.");
     }
 
-    /// <summary>Interview requests with the person's county person number, pending only if asked, oldest first.</summary>
-    public async Task<List<(InterviewRequest Interview, string PersonNumber)>> ListAsync(bool pendingOnly, CancellationToken cancellationToken)
+    /// <summary>Interview requests with the person's county person number and their consent form, pending only if asked, oldest first.</summary>
+    public async Task<List<(InterviewRequest Interview, string PersonNumber, SubjectNotice? Consent)>> ListAsync(bool pendingOnly, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var rows = await (from i in db.InterviewRequests.AsNoTracking()
                           where !pendingOnly || i.Status == InterviewStatus.Pending
                           join p in db.People on i.PersonId equals p.Id
+                          join n in db.SubjectNotices.Where(n => n.Kind == NoticeKind.InterviewConsent) on (long?)i.Id equals n.InterviewRequestId into forms
+                          from consent in forms.DefaultIfEmpty()
                           orderby i.Id
-                          select new { Interview = i, p.CountyPersonNumber }).ToListAsync(cancellationToken);
-        return [.. rows.Select(r => (r.Interview, r.CountyPersonNumber))];
+                          select new { Interview = i, p.CountyPersonNumber, Consent = consent }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Interview, r.CountyPersonNumber, r.Consent))];
     }
 
     /// <summary>
