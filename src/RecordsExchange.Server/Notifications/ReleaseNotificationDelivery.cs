@@ -66,7 +66,7 @@ public sealed class ReleaseNotificationDelivery(
         {
             throw new NotFoundException($"This client has no unacknowledged release notification {notificationId}.");
         }
-        audit.Decided("notifications.acknowledge", $"Acknowledged release notification {notificationId}; it will not be delivered again.");
+        audit.Decided("notifications.acknowledge", $"Acknowledged notification {notificationId}; it will not be delivered again.");
     }
 
     private async Task<WatchReleaseNotificationsResponse?> DeliverAsync(OutboxNotification notification, Detainer detainer, Person person, CancellationToken cancellationToken)
