@@ -101,4 +101,42 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
         var entry = Assert.Single(await server.AuditAsync(), e => e.Method == "admin/ServeNotice" && e.Reason!.StartsWith($"Notice {notice.Id} ", StringComparison.Ordinal));
         Assert.Equal(notice.PersonId, entry.SubjectKey);
     }
+
+    [Fact]
+    public async Task IngestCsvThenRxDesignee_LanguageAndDesigneeStoredChangedAndClearedEachAudited()
+    {
+        var person = DetainerFlow.NewId("P");
+        var csv = Path.Combine(server.Directory, $"{person}-designee.csv");
+        await File.WriteAllTextAsync(csv, $"""
+            event_id,record,person_number,last_name,first_name,dob,language,designee_name,designee_contact,designee_attorney,synthetic
+            {DetainerFlow.NewId("ev")},person,{person},Synthetic,Rowan,1988-01-02,ko,,,,yes
+            {DetainerFlow.NewId("ev")},designee,{person},,,,,"Legal Aid, Office 2",555-0100,yes,
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        var database = new[] { "--database", server.ConnectionString };
+
+        var loaded = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+        var fromCsv = await PersonAsync(person);
+        var set = await Rx.RunAsync(["designee", "set", "--person-number", person, "--name", "Sam Friend", "--contact", "sam@example.invalid", .. database]);
+        var fromRx = await PersonAsync(person);
+        var cleared = await Rx.RunAsync(["designee", "clear", "--person-number", person, .. database]);
+        var afterClear = await PersonAsync(person);
+
+        Assert.True(loaded.ExitCode == 0, loaded.Output + loaded.Error);
+        Assert.Equal(("ko", "Legal Aid, Office 2", "555-0100", true), (fromCsv.Language, fromCsv.DesigneeName, fromCsv.DesigneeContact, fromCsv.DesigneeIsAttorney));
+        Assert.True(set.ExitCode == 0, set.Error);
+        Assert.Equal(("Sam Friend", "sam@example.invalid", false), (fromRx.DesigneeName, fromRx.DesigneeContact, fromRx.DesigneeIsAttorney));
+        Assert.True(cleared.ExitCode == 0, cleared.Error);
+        Assert.Equal((null, null), (afterClear.DesigneeName, afterClear.DesigneeContact));
+        // Each change is an entry about the person; none of them says who the designee is.
+        var entries = (await server.AuditAsync()).Where(e => e.SubjectKey == fromCsv.Id && e.Method.EndsWith("SetDesignee", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(2, entries.Count(e => e.Method == "admin/SetDesignee" && e.ClientId!.StartsWith("rx:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(entries, e => e.Reason!.Contains("Legal Aid", StringComparison.Ordinal) || e.Reason.Contains("Sam Friend", StringComparison.Ordinal));
+    }
+
+    private async Task<Core.Records.Person> PersonAsync(string personNumber)
+    {
+        await using var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext();
+        return await db.People.AsNoTracking().SingleAsync(p => p.CountyPersonNumber == personNumber);
+    }
 }

@@ -139,7 +139,15 @@ public sealed class InterviewTests(InterviewServer server) : IClassFixture<Inter
         Assert.True(answered.ExitCode == 0, answered.Error);
         Assert.Equal(InterviewStatus.AcceptedAttorneyRequired, (await StatusAsync(requested.InterviewRequestId)).Status);
         Assert.Equal(1, again.ExitCode);
-        Assert.Contains("already ACCEPTEDATTORNEYREQUIRED; an answer is recorded once", again.Error);
+        Assert.Contains("already ACCEPTED_ATTORNEY_REQUIRED; an answer is recorded once", again.Error);
+        // Staff's list shows the answer and who recorded it, and counts the access it gives.
+        var list = await Rx.RunAsync("interviews", "list", "--database", Database);
+        Assert.Contains(list.Output.Split('\n'), l => l.TrimStart().StartsWith($"{requested.InterviewRequestId} ", StringComparison.Ordinal)
+            && l.Contains("served") && l.Contains("ACCEPTED_ATTORNEY_REQUIRED (recorded by Deputy Example #7)"));
+        await using var db = server.Services.GetRequiredService<RecordsDatabase>().CreateDbContext();
+        var accepted = await db.InterviewRequests.CountAsync(i => i.Status == Core.Interviews.InterviewStatus.Accepted || i.Status == Core.Interviews.InterviewStatus.AcceptedAttorneyRequired);
+        Assert.True(accepted >= 1);
+        Assert.Contains($"ICE access through an interview: {accepted} (requests the person accepted).", list.Output);
     }
 
     [Fact]

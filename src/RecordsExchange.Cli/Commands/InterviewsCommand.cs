@@ -33,9 +33,9 @@ internal static class InterviewsCommand
             {
                 var form = consent is null ? "-" : $"notice {consent.Id}, {(consent.ServedAt is null ? "NOT SERVED" : "served")}";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{interview.Id,5}  {person,-14}  {Clip(interview.Agency, 34),-34} {interview.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {form,-22} {interview.Status}{(interview.AnsweredBy is { } by ? $" (recorded by {by})" : "")}"));
+                    $"{interview.Id,5}  {person,-14}  {Clip(interview.Agency, 34),-34} {interview.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {form,-22} {InterviewStatuses.Name(interview.Status)}{(interview.AnsweredBy is { } by ? $" (recorded by {by})" : "")}"));
             }
-            var counts = rows.GroupBy(r => r.Interview.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
+            var counts = rows.GroupBy(r => r.Interview.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {InterviewStatuses.Name(g.Key)}");
             await output.WriteLineAsync($"{rows.Count} request(s){(rows.Count > 0 ? ": " + string.Join(", ", counts) : "")}.");
             // The TRUTH Act forum's "ICE access" through an interview: only a person's yes gives it.
             var access = rows.Count(r => r.Interview.Status is InterviewStatus.Accepted or InterviewStatus.AcceptedAttorneyRequired);
@@ -75,7 +75,7 @@ internal static class InterviewsCommand
             (entry.SubjectKey, entry.SubjectIdentifier, entry.RuleId, entry.PolicyHash) = (interview.PersonId, "interview:" + interview.Id, InterviewStatuses.RuleId(interview.Status), policyHash);
             await session.Ledger.AppendAsync(entry, cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"Recorded interview request {interview.Id} as {interview.Status} (ledger entry {entry.Sequence}); the agency is told the outcome, nothing else.");
+                $"Recorded interview request {interview.Id} as {InterviewStatuses.Name(interview.Status)} (ledger entry {entry.Sequence}); the agency is told the outcome, nothing else.");
             return 0;
         }));
         return answer;

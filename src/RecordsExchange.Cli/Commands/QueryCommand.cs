@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Google.Protobuf;
 using RecordsExchange.Client;
+using InterviewStatuses = RecordsExchange.Core.Interviews.InterviewStatuses;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Protos.V1;
 
@@ -74,8 +75,7 @@ internal static class QueryCommand
     }
 
     /// <summary>An interview status in capitals, as agencies see it (DECLINED, ACCEPTED_ATTORNEY_REQUIRED …).</summary>
-    public static string Status(InterviewStatus status) =>
-        string.Concat(status.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + c : char.ToUpperInvariant(c).ToString()));
+    public static string Status(InterviewStatus status) => InterviewStatuses.Name((Core.Interviews.InterviewStatus)status);
 
     private static Command CreateDetainer()
     {

@@ -68,4 +68,7 @@ public static class InterviewStatuses
 
     /// <summary>The rule id the ledger records for a status (interview.declined …), so outcomes can be counted from the ledger.</summary>
     public static string RuleId(InterviewStatus status) => "interview." + Policy.PolicyNames.Snake(status).Replace('_', '-');
+
+    /// <summary>The status as agencies see it in the API (DECLINED, ACCEPTED_ATTORNEY_REQUIRED …), for messages.</summary>
+    public static string Name(InterviewStatus status) => Policy.PolicyNames.Snake(status).ToUpperInvariant();
 }

@@ -64,7 +64,7 @@ public sealed class InterviewStore(IDbContextFactory<RecordsDbContext> contexts,
         var interview = await db.InterviewRequests.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken) ?? throw new ArgumentException($"There is no interview request {id}.");
         if (interview.Status != InterviewStatus.Pending)
         {
-            throw new ArgumentException($"Interview request {id} is already {interview.Status.ToString().ToUpperInvariant()}; an answer is recorded once.");
+            throw new ArgumentException($"Interview request {id} is already {InterviewStatuses.Name(interview.Status)}; an answer is recorded once.");
         }
         var consent = await db.SubjectNotices.AsNoTracking().FirstOrDefaultAsync(n => n.InterviewRequestId == id && n.Kind == NoticeKind.InterviewConsent, cancellationToken);
         if (consent?.ServedAt is null)
