@@ -21,7 +21,8 @@ public static class AppendOnlyAudit
     /// <summary>
     /// SQL Server 2022 / Azure SQL: the audit table is an append-only ledger table, so the engine
     /// itself refuses UPDATE and DELETE and keeps its own tamper-evident digest of every insert.
-    /// The columns match the EF model (the model snapshot and a test check that they stay in step).
+    /// This is the table as the Initial migration creates it; later migrations only add nullable
+    /// columns (which ledger tables allow). A test checks that together they give the model's columns.
     /// </summary>
     public const string SqlServerLedgerTable = """
         CREATE TABLE [AuditEntries] (

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Ledger;
 using RecordsExchange.Data;
 using RecordsExchange.Data.Ledger;
@@ -79,21 +80,24 @@ public sealed class LedgerVerificationTests(LedgerWithHistory server) : IClassFi
     }
 
     [Theory]
-    // Entry 1 names the starting policy, entry 2 is the test client's token issuance; the calls follow, denials at odd sequence numbers.
-    [InlineData("UPDATE AuditEntries SET Decision = 'Permit' WHERE Sequence = 7", 7, "columns no longer match")]
-    [InlineData("UPDATE AuditEntries SET CanonicalBytes = CAST(REPLACE(CAST(CanonicalBytes AS TEXT), 'Deny', 'Pass') AS BLOB) WHERE Sequence = 7", 7, "")]
+    // Entry 1 names the starting policy, entry 2 is the test client's token issuance; the calls follow.
+    // {denied} is the first refused call (expected entry -1 names it), wherever notices put it.
+    [InlineData("UPDATE AuditEntries SET Decision = 'Permit' WHERE Sequence = {denied}", -1, "columns no longer match")]
+    [InlineData("UPDATE AuditEntries SET CanonicalBytes = CAST(REPLACE(CAST(CanonicalBytes AS TEXT), 'Deny', 'Pass') AS BLOB) WHERE Sequence = {denied}", -1, "")]
     [InlineData("DELETE FROM AuditEntries WHERE Sequence = 5", 5, "missing")]
     [InlineData("UPDATE AuditEntries SET Sequence = -5 WHERE Sequence = 5; UPDATE AuditEntries SET Sequence = 5 WHERE Sequence = 6; UPDATE AuditEntries SET Sequence = 6 WHERE Sequence = -5", 5, "moved or swapped")]
-    [InlineData("INSERT INTO AuditEntries SELECT Sequence + 1000, RecordedAt, RequestId, TraceId, Method, ClientId, AgencyIdentifier, CertificateThumbprint, OfficerId, OfficerName, PurposeCode, LegalBasis, LegalDocumentNumber, CaseNumber, Justification, SubjectIdentifier, SubjectKey, Decision, StatusCode, RuleId, Reason, DisclosedFields, ResponseSha256, PolicyHash, Anomaly, Obligations, CanonicalBytes, LeafHash FROM AuditEntries WHERE Sequence = 2", 0, "")]
+    [InlineData("CREATE TEMP TABLE copied AS SELECT * FROM AuditEntries WHERE Sequence = 2; UPDATE copied SET Sequence = Sequence + 1000; INSERT INTO AuditEntries SELECT * FROM copied", 0, "")]
     public async Task VerifyDb_TamperedRow_FailsNamingTheFirstBadEntry(string tamper, long expectedEntry, string why)
     {
         var copy = await TamperableCopyAsync();
-        await ExecuteAsync(copy, tamper);
+        var entries = await server.AuditAsync();
+        var denied = entries.First(e => e.Decision == AuditDecision.Deny).Sequence;
+        await ExecuteAsync(copy, tamper.Replace("{denied}", denied.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
 
         var result = await VerifyDatabaseAsync(copy);
 
         Assert.Equal(1, result.ExitCode);
-        var named = expectedEntry > 0 ? expectedEntry : (await server.AuditAsync()).Count + 1;
+        var named = expectedEntry switch { -1 => denied, 0 => entries.Count + 1, _ => expectedEntry };
         Assert.StartsWith($"rx: verification FAILED at entry {named}: ", result.Error);
         Assert.Contains(why, result.Error);
     }

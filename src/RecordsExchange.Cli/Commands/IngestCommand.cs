@@ -87,6 +87,7 @@ internal static class IngestCommand
                 {
                     EventId = row["event_id"], CountyPersonNumber = row["person_number"], LastName = row["last_name"], FirstName = row["first_name"],
                     DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"], Synthetic = row.Flag("synthetic"), Language = row["language"],
+                    Sex = row["sex"], RaceEthnicity = row["race_ethnicity"],
                 }, cancellationToken: cancellationToken)).Replayed, 0);
             case "designee":
                 return ((await ingest.SetDesigneeAsync(new SetDesigneeRequest

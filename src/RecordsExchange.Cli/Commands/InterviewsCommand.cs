@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Interviews;
 using RecordsExchange.Data.Custody;
@@ -70,9 +71,13 @@ internal static class InterviewsCommand
             var policyHash = await session.CurrentPolicyHashAsync(cancellationToken);
             var interview = await new InterviewStore(session.Database, TimeProvider.System)
                 .AnswerAsync(parse.GetValue(id), chosen[0], parse.GetRequiredValue(by), new PolicyStamp(policyHash), cancellationToken);
-            var entry = AuditEntry.Administrative(interview.StatusChangedAt, "AnswerInterview", AdministrationSession.Actor,
-                $"The person's answer to interview request {interview.Id} from {interview.ClientId}, recorded by {interview.AnsweredBy}: {interview.Status}.");
-            (entry.SubjectKey, entry.SubjectIdentifier, entry.RuleId, entry.PolicyHash) = (interview.PersonId, "interview:" + interview.Id, InterviewStatuses.RuleId(interview.Status), policyHash);
+            var entry = InterviewEntries.Transition(interview, "AnswerInterview", AdministrationSession.Actor,
+                $"The person's answer to interview request {interview.Id} from {interview.ClientId}, recorded by {interview.AnsweredBy}: {InterviewStatuses.Name(interview.Status)}.", policyHash);
+            // An accepted interview is ICE access (Gov. Code 7283(a)): the entry carries the person's bands for the report.
+            await using (var db = session.Database.CreateDbContext())
+            {
+                entry.Describe(SubjectBands.Of(await db.People.AsNoTracking().SingleAsync(p => p.Id == interview.PersonId, cancellationToken), interview.StatusChangedAt));
+            }
             await session.Ledger.AppendAsync(entry, cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"Recorded interview request {interview.Id} as {InterviewStatuses.Name(interview.Status)} (ledger entry {entry.Sequence}); the agency is told the outcome, nothing else.");

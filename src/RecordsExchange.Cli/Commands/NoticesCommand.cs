@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Detainers;
 using RecordsExchange.Core.Notices;
 using RecordsExchange.Core.Records;
@@ -93,10 +92,9 @@ internal static class NoticesCommand
         {
             var now = DateTimeOffset.UtcNow;
             var notice = parse.GetValue(id);
-            var (_, person) = await store.NoticeAsync(notice, ct);
+            var (served, _) = await store.NoticeAsync(notice, ct);
             await store.ServeAsync(notice, parse.GetRequiredValue(by), now, ct);
-            var entry = AuditEntry.Administrative(now, "ServeNotice", AdministrationSession.Actor, $"Notice {notice} was served by {parse.GetValue(by)} at {now:O}.");
-            entry.SubjectKey = person.Id;
+            var entry = NoticeEntries.Served(served, now, AdministrationSession.Actor, parse.GetRequiredValue(by));
             await session.Ledger.AppendAsync(entry, ct);
             return $"Recorded notice {notice} as served by {parse.GetValue(by)} at {now:yyyy-MM-dd HH:mm} UTC (ledger entry {entry.Sequence}).{Environment.NewLine}";
         });

@@ -52,6 +52,33 @@ public sealed class AuditEntry
     /// <summary>Space-separated ids of the obligations the decision placed on the county.</summary>
     public string? Obligations { get; set; }
 
+    // What the transparency report counts by, so every figure is computable from entries alone (see ledger.proto).
+
+    /// <summary>FileDetainer: notify, hold or transfer.</summary>
+    public string? RequestType { get; set; }
+
+    /// <summary>What the county answered it will do (will_notify … will_not_ask).</summary>
+    public string? CountyAction { get; set; }
+
+    public string? SubjectSex { get; set; }
+    public string? SubjectAgeBand { get; set; }
+    public string? SubjectRaceEthnicity { get; set; }
+
+    /// <summary>RecordRelease: released, transferred or transferred_to_immigration.</summary>
+    public string? ReleaseKind { get; set; }
+
+    /// <summary>Notice entries: detainer_copy, release_date_shared or interview_consent.</summary>
+    public string? NoticeKind { get; set; }
+
+    /// <summary>Notice entries: person or designee.</summary>
+    public string? NoticeRecipient { get; set; }
+
+    /// <summary>admin/ServeNotice: when the notice served was created.</summary>
+    public DateTimeOffset? NoticeCreatedAt { get; set; }
+
+    /// <summary>Records the subject's demographic bands as they are at the time of the entry.</summary>
+    public void Describe(SubjectBands bands) => (SubjectSex, SubjectAgeBand, SubjectRaceEthnicity) = (bands.Sex, bands.AgeBand, bands.RaceEthnicity);
+
     /// <summary>The deterministic protobuf serialization of this entry (an AuditRecord), set when it is appended.</summary>
     public byte[] CanonicalBytes { get; set; } = [];
 

@@ -28,6 +28,11 @@ public static class DemoDataGenerator
 
     private static readonly string[] s_languages = ["en", "es", "zh", "tl", "vi", "ko"];
 
+    // Demographic values as a jail system might record them; every seventh person has none recorded.
+    // Cycled by number, not drawn from the random generator, so the rest of the demo data stays as it was.
+    private static readonly string[] s_sexes = ["male", "female", "male", "male", "female", "male"];
+    private static readonly string[] s_raceEthnicities = ["Hispanic", "White", "Black", "Asian", "Hispanic", "Pacific Islander", "Other"];
+
     /// <summary>Booking number of demo person <paramref name="number"/> (1-based).</summary>
     public static string BookingNumber(int number) => $"DEMO-B-{number:000000}";
 
@@ -73,6 +78,8 @@ public static class DemoDataGenerator
             PhoneNumber = $"555-01{n % 100:00}",
             Synthetic = true,
             Language = s_languages[(n - 1) % s_languages.Length],
+            Sex = n % 7 == 0 ? null : s_sexes[(n - 1) % s_sexes.Length],
+            RaceEthnicity = n % 7 == 0 ? null : s_raceEthnicities[(n - 1) % s_raceEthnicities.Length],
         };
         if (n % 3 == 0)
         {

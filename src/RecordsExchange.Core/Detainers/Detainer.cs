@@ -32,6 +32,18 @@ public sealed class Detainer
     public required string RuleId { get; set; }
     public required string Reason { get; set; }
     public required string PolicyHash { get; set; }
+
+    /// <summary>What the county answers it will do: a permitted transfer request is a transfer, any other permitted request a notification.</summary>
+    public static DetainerAction CountyActionOf(DetainerRequestType type, bool permitted) =>
+        !permitted ? DetainerAction.WillNotComply : type == DetainerRequestType.Transfer ? DetainerAction.WillTransfer : DetainerAction.WillNotify;
+}
+
+/// <summary>What the county answers it will do with a detainer.</summary>
+public enum DetainerAction
+{
+    WillNotComply = 1,
+    WillNotify = 2,
+    WillTransfer = 3,
 }
 
 /// <summary>What a notice tells the person.</summary>

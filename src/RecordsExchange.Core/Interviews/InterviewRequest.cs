@@ -1,3 +1,5 @@
+using RecordsExchange.Core.Audit;
+
 namespace RecordsExchange.Core.Interviews;
 
 /// <summary>
@@ -71,4 +73,20 @@ public static class InterviewStatuses
 
     /// <summary>The status as agencies see it in the API (DECLINED, ACCEPTED_ATTORNEY_REQUIRED …), for messages.</summary>
     public static string Name(InterviewStatus status) => Policy.PolicyNames.Snake(status).ToUpperInvariant();
+}
+
+/// <summary>
+/// The ledger entry of an interview request's change of status (admin/AnswerInterview,
+/// admin/InterviewNoAnswer, admin/InterviewCancelled), with the rule id of the new status, so the
+/// outcomes are counted from the ledger alone.
+/// </summary>
+public static class InterviewEntries
+{
+    public static AuditEntry Transition(InterviewRequest interview, string action, string actor, string reason, string policyHash)
+    {
+        var entry = AuditEntry.Administrative(interview.StatusChangedAt, action, actor, reason);
+        (entry.SubjectKey, entry.SubjectIdentifier, entry.RuleId, entry.PolicyHash) =
+            (interview.PersonId, "interview:" + interview.Id, InterviewStatuses.RuleId(interview.Status), policyHash);
+        return entry;
+    }
 }

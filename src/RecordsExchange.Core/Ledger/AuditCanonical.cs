@@ -37,6 +37,15 @@ public static class AuditCanonical
             ResponseSha256 = entry.ResponseSha256 ?? "",
             PolicyHash = entry.PolicyHash ?? "",
             Anomaly = entry.Anomaly ?? "",
+            RequestType = entry.RequestType ?? "",
+            CountyAction = entry.CountyAction ?? "",
+            SubjectSex = entry.SubjectSex ?? "",
+            SubjectAgeBand = entry.SubjectAgeBand ?? "",
+            SubjectRaceEthnicity = entry.SubjectRaceEthnicity ?? "",
+            ReleaseKind = entry.ReleaseKind ?? "",
+            NoticeKind = entry.NoticeKind ?? "",
+            NoticeRecipient = entry.NoticeRecipient ?? "",
+            NoticeCreatedAt = entry.NoticeCreatedAt is { } created ? Timestamp.FromDateTimeOffset(created) : null,
         };
         if (!string.IsNullOrEmpty(entry.Obligations))
         {

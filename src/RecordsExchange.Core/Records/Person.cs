@@ -44,6 +44,12 @@ public sealed class Person
 
     public const string DefaultLanguage = "en";
 
+    /// <summary>Sex as the jail system records it; null when it does not. Only ever published as an aggregate band.</summary>
+    public string? Sex { get; set; }
+
+    /// <summary>Race or ethnicity as the jail system records it; null when it does not. Only ever published as an aggregate band.</summary>
+    public string? RaceEthnicity { get; set; }
+
     public List<Booking> Bookings { get; set; } = [];
     public List<Charge> Charges { get; set; } = [];
 

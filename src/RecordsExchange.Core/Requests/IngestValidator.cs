@@ -24,7 +24,18 @@ public static partial class IngestValidator
         {
             v.Add(new("language", "must be a two- or three-letter ISO 639 code such as es or ko, or empty for English"));
         }
+        OptionalBand(request.Sex, "sex", v);
+        OptionalBand(request.RaceEthnicity, "race_ethnicity", v);
     });
+
+    // Demographic values are published (in aggregate) exactly as recorded, so they are short codes or words, not free text.
+    private static void OptionalBand(string value, string field, List<FieldViolation> violations)
+    {
+        if (value.Length > 0 && !BandPattern().IsMatch(value))
+        {
+            violations.Add(new(field, "must be at most 32 letters, digits, spaces, hyphens, underscores or slashes, starting with a letter or digit, or empty for not recorded"));
+        }
+    }
 
     public static void Validate(SetDesigneeRequest request) => Throw(EventId(request.EventId), v =>
     {
@@ -135,4 +146,7 @@ public static partial class IngestValidator
 
     [GeneratedRegex("^[a-z]{2,3}\\z")]
     private static partial Regex LanguagePattern();
+
+    [GeneratedRegex("^[\\p{L}\\p{Nd}][\\p{L}\\p{Nd} _/-]{0,31}\\z")]
+    private static partial Regex BandPattern();
 }

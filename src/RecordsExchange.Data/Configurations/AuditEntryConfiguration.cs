@@ -41,6 +41,14 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.PolicyHash).HasMaxLength(64);
         builder.Property(e => e.Anomaly).HasMaxLength(1000);
         builder.Property(e => e.Obligations).HasMaxLength(400);
+        builder.Property(e => e.RequestType).HasMaxLength(16);
+        builder.Property(e => e.CountyAction).HasMaxLength(32);
+        builder.Property(e => e.SubjectSex).HasMaxLength(32);
+        builder.Property(e => e.SubjectAgeBand).HasMaxLength(16);
+        builder.Property(e => e.SubjectRaceEthnicity).HasMaxLength(32);
+        builder.Property(e => e.ReleaseKind).HasMaxLength(32);
+        builder.Property(e => e.NoticeKind).HasMaxLength(32);
+        builder.Property(e => e.NoticeRecipient).HasMaxLength(16);
         builder.Property(e => e.CanonicalBytes).HasMaxLength(8000);
         builder.Property(e => e.LeafHash).HasMaxLength(32).IsFixedLength();
         builder.HasIndex(e => e.SubjectKey);

@@ -21,6 +21,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.Property(p => p.Language).HasMaxLength(8).HasDefaultValue(Person.DefaultLanguage);
         builder.Property(p => p.DesigneeName).HasMaxLength(100);
         builder.Property(p => p.DesigneeContact).HasMaxLength(300);
+        builder.Property(p => p.Sex).HasMaxLength(32);
+        builder.Property(p => p.RaceEthnicity).HasMaxLength(32);
         builder.HasIndex(p => p.CountyPersonNumber).IsUnique();
         builder.HasIndex(p => p.FbiNumber).IsUnique();
         builder.HasIndex(p => p.StateId).IsUnique();

@@ -25,29 +25,32 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
     /// Adds the "release date shared" notices: one for the person and, when they have one on record, one
     /// for their attorney or designee (Gov. Code 7283.1(b)). A notification redelivered (after a crash,
     /// on another stream or node) gets no second pair: the unique index on the notification decides a race.
+    /// Returns the notices it added (none for a redelivery).
     /// </summary>
-    public async Task AddReleaseSharedNoticesAsync(SubjectNotice notice, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SubjectNotice>> AddReleaseSharedNoticesAsync(SubjectNotice notice, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         if (notice.NotificationId is { } notification && await HasNoticeForAsync(db, notification, cancellationToken))
         {
-            return;
+            return [];
         }
+        List<SubjectNotice> added = [notice];
         db.SubjectNotices.Add(notice);
         var person = await db.People.AsNoTracking().SingleAsync(p => p.Id == notice.PersonId, cancellationToken);
         if (person.DesigneeName is { } designee)
         {
-            db.SubjectNotices.Add(new SubjectNotice
+            added.Add(db.SubjectNotices.Add(new SubjectNotice
             {
                 PersonId = notice.PersonId, Kind = NoticeKind.ReleaseDateShared, Recipient = NoticeRecipient.Designee,
                 RecipientName = designee, RecipientContact = person.DesigneeContact, DetainerId = notice.DetainerId, NotificationId = notice.NotificationId,
                 BookingNumber = notice.BookingNumber, CreatedAt = notice.CreatedAt, Agency = notice.Agency, WillComply = true, Reason = notice.Reason,
                 ReleaseDate = notice.ReleaseDate,
-            });
+            }).Entity);
         }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            return added;
         }
         catch (DbUpdateException) when (notice.NotificationId is not null)
         {
@@ -56,6 +59,7 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
             {
                 throw;
             }
+            return [];
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Core;
+using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Clients;
 using RecordsExchange.Core.Detainers;
 using RecordsExchange.Core.Interviews;
@@ -29,6 +30,7 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             person ??= db.People.Add(new Person { CountyPersonNumber = incoming.CountyPersonNumber, LastName = "", FirstName = "" }).Entity;
             (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId, person.Synthetic, person.Language) =
                 (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId, incoming.Synthetic, incoming.Language);
+            (person.Sex, person.RaceEthnicity) = (incoming.Sex, incoming.RaceEthnicity);
             person.UpdateNameKeys();
             await db.SaveChangesAsync(cancellationToken);
             return (person.Id, 0, $"{(created ? "Created" : "Updated")} person {person.CountyPersonNumber}.");
@@ -124,15 +126,22 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
         }, cancellationToken);
 
     /// <summary>
-    /// Records a release or transfer. Interview requests still waiting for the person's answer are
-    /// cancelled (no one is interviewed after leaving custody), and the agencies told on their streams.
+    /// Records a release or transfer (<paramref name="how"/> says it in words, for the summary).
+    /// Interview requests still waiting for the person's answer are cancelled (no one is interviewed
+    /// after leaving custody), and the agencies told on their streams. Returns, besides the result, the
+    /// person's bands at release and the requests it cancelled (none for a replay).
     /// </summary>
-    public Task<IngestResult> RecordReleaseAsync(string eventId, string sha256, string bookingNumber, DateTimeOffset releasedAt, CustodyState state, PolicyStamp stamp, CancellationToken cancellationToken) =>
-        ApplyAsync(eventId, "RecordRelease", sha256, async db =>
+    public async Task<(IngestResult Result, SubjectBands? Bands, IReadOnlyList<InterviewRequest> Cancelled)> RecordReleaseAsync(
+        string eventId, string sha256, string bookingNumber, DateTimeOffset releasedAt, CustodyState state, string how, PolicyStamp stamp, CancellationToken cancellationToken)
+    {
+        SubjectBands? bands = null;
+        List<InterviewRequest> pending = [];
+        var result = await ApplyAsync(eventId, "RecordRelease", sha256, async db =>
         {
             var booking = await BookingAsync(db, bookingNumber, cancellationToken);
             (booking.Custody, booking.ReleasedAt) = (state, releasedAt);
-            var pending = await db.InterviewRequests.Where(i => i.PersonId == booking.PersonId && i.Status == InterviewStatus.Pending).ToListAsync(cancellationToken);
+            bands = SubjectBands.Of(await db.People.AsNoTracking().SingleAsync(p => p.Id == booking.PersonId, cancellationToken), releasedAt);
+            pending = await db.InterviewRequests.Where(i => i.PersonId == booking.PersonId && i.Status == InterviewStatus.Pending).ToListAsync(cancellationToken);
             var queued = 0;
             foreach (var interview in pending)
             {
@@ -141,8 +150,10 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             }
             await db.SaveChangesAsync(cancellationToken);
             var cancelled = pending.Count == 0 ? "" : $" Cancelled interview request(s) {string.Join(", ", pending.Select(i => i.Id))}: the person left custody before answering.";
-            return (booking.PersonId, queued, $"Recorded {bookingNumber} as {state.ToString().ToLowerInvariant()} at {releasedAt:O}.{cancelled}");
+            return (booking.PersonId, queued, $"Recorded {bookingNumber} as {how} at {releasedAt:O}.{cancelled}");
         }, cancellationToken);
+        return result.Replayed ? (result, null, []) : (result, bands, pending);
+    }
 
     /// <summary>Sets or clears the person's attorney or designee (non-public; told when their release date is shared).</summary>
     public Task<IngestResult> SetDesigneeAsync(string eventId, string sha256, string personNumber, string? name, string? contact, bool attorney, CancellationToken cancellationToken) =>

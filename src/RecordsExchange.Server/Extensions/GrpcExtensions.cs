@@ -39,6 +39,7 @@ public static class GrpcExtensions
         builder.Services.AddSingleton<Data.Custody.InterviewStore>();
         builder.Services.AddHostedService<Notifications.InterviewExpiry>();
         builder.Services.AddSingleton<Notifications.ReleaseDateNotices>();
+        builder.Services.AddSingleton<Notifications.CreatedNotices>();
         builder.Services.AddSingleton<Notifications.ReleaseNotificationSignal>();
         builder.Services.AddSingleton<Data.Custody.IngestWriter>();
         builder.Services.AddSingleton<Data.Custody.DetainerStore>();

@@ -13,7 +13,7 @@ namespace RecordsExchange.Server.Notifications;
 /// A detainer as a domain step: the policy decides it; it is recorded with what the county will do;
 /// the person gets a copy and the county's answer (TRUTH Act), whatever the answer.
 /// </summary>
-public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader, DetainerStore store, CallContext call, CallAudit audit, TimeProvider time)
+public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader, DetainerStore store, CreatedNotices notices, CallContext call, CallAudit audit, TimeProvider time)
 {
     public async Task<(Detainer Detainer, PolicyDecision Decision)> FileAsync(FileDetainerRequest request, CancellationToken cancellationToken)
     {
@@ -26,6 +26,8 @@ public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader,
         // A refused detainer is still answered (the agency learns what the county will do) and still recorded.
         audit.Decided(decision);
         var now = time.GetUtcNow();
+        audit.Entry.Describe(Core.Audit.SubjectBands.Of(person, now));
+        (audit.Entry.RequestType, audit.Entry.CountyAction) = (PolicyNames.Snake(type), PolicyNames.Snake(Detainer.CountyActionOf(type, decision.Permitted)));
         var detainer = new Detainer
         {
             ClientId = call.ClientId, AgencyIdentifier = call.Client.AgencyIdentifier, PersonId = personId, BookingNumber = booking?.BookingNumber,
@@ -34,11 +36,13 @@ public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader,
             LegalBasis = request.Context.LegalBasis.ToString(), LegalDocumentNumber = request.Context.LegalDocumentNumber, PurposeCode = request.Context.PurposeCode,
             ReceivedAt = now, Honored = decision.Permitted, RuleId = decision.RuleId, Reason = decision.Reason, PolicyHash = decision.PolicySha256,
         };
-        await store.FileAsync(detainer, new SubjectNotice
+        var copy = new SubjectNotice
         {
             PersonId = personId, Kind = NoticeKind.DetainerCopy, BookingNumber = booking?.BookingNumber, CreatedAt = now,
             Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted, Reason = decision.Reason,
-        }, cancellationToken);
+        };
+        await store.FileAsync(detainer, copy, cancellationToken);
+        await notices.RecordAsync([copy], cancellationToken);
         return (detainer, decision);
     }
 }

@@ -37,10 +37,8 @@ internal sealed class InterviewExpiry(
         var expired = await store.ExpireAsync(time.GetUtcNow() - options.Value.AnswerTimeout, new PolicyStamp(policy.Sha256), cancellationToken);
         foreach (var interview in expired)
         {
-            var entry = AuditEntry.Administrative(time.GetUtcNow(), "InterviewNoAnswer", "server",
-                $"Interview request {interview.Id} from {interview.ClientId} had no answer within {options.Value.AnswerTimeout}; closed as NO_ANSWER: no interview.");
-            (entry.SubjectKey, entry.SubjectIdentifier, entry.RuleId, entry.PolicyHash) = (interview.PersonId, "interview:" + interview.Id, InterviewStatuses.RuleId(InterviewStatus.NoAnswer), policy.Sha256);
-            await ledger.AppendAsync(entry, cancellationToken);
+            await ledger.AppendAsync(InterviewEntries.Transition(interview, "InterviewNoAnswer", "server",
+                $"Interview request {interview.Id} from {interview.ClientId} had no answer within {options.Value.AnswerTimeout}; closed as NO_ANSWER: no interview.", policy.Sha256), cancellationToken);
         }
         if (expired.Count > 0)
         {

@@ -15,19 +15,21 @@ namespace RecordsExchange.Server.Notifications;
 /// to the person; if so, the request is recorded with the TRUTH Act consent form for the person
 /// (Gov. Code 7283.1(a)). The agency learns only the county's action now and the outcome later.
 /// </summary>
-public sealed class InterviewRequests(RecordsQueries records, RecordsReader reader, InterviewStore store, CallContext call, CallAudit audit, TimeProvider time)
+public sealed class InterviewRequests(RecordsQueries records, RecordsReader reader, InterviewStore store, CreatedNotices notices, CallContext call, CallAudit audit, TimeProvider time)
 {
     public async Task<(long InterviewId, PolicyDecision Decision)> RequestAsync(RequestInterviewRequest request, CancellationToken cancellationToken)
     {
         var personId = await records.ResolveAsync(PolicyMethod.RequestInterview, request, cancellationToken);
         var (person, booking) = await reader.ReadCustodyAsync(personId, cancellationToken);
         var decision = records.DecideCounted(PolicyMethod.RequestInterview, request, personId, person.Charges);
+        var now = time.GetUtcNow();
+        audit.Entry.Describe(Core.Audit.SubjectBands.Of(person, now));
+        audit.Entry.CountyAction = decision.Permitted ? "will_ask_person" : "will_not_ask";
         if (!decision.Permitted)
         {
             // Answered with what the county will not do, and recorded as a refusal.
             return (0, decision);
         }
-        var now = time.GetUtcNow();
         var context = request.Context;
         var interview = new InterviewRequest
         {
@@ -37,11 +39,13 @@ public sealed class InterviewRequests(RecordsQueries records, RecordsReader read
             LegalDocumentNumber = context.LegalDocumentNumber.Length == 0 ? null : context.LegalDocumentNumber, CaseNumber = context.CaseNumber,
             ReceivedAt = now, StatusChangedAt = now, RuleId = decision.RuleId, PolicyHash = decision.PolicySha256,
         };
-        var (id, _) = await store.FileAsync(interview, new SubjectNotice
+        var consent = new SubjectNotice
         {
             PersonId = personId, Kind = NoticeKind.InterviewConsent, BookingNumber = booking?.BookingNumber, CreatedAt = now,
             Agency = call.AgencyForNotices, WillComply = true, Reason = decision.Reason,
-        }, cancellationToken);
+        };
+        var (id, _) = await store.FileAsync(interview, consent, cancellationToken);
+        await notices.RecordAsync([consent], cancellationToken);
         return (id, decision);
     }
 

@@ -9,13 +9,16 @@ namespace RecordsExchange.Server.Notifications;
 /// only once the answer or delivery that shared the date is durable in the ledger, and once per
 /// notification however often it is redelivered.
 /// </summary>
-public sealed class ReleaseDateNotices(DetainerStore store, TimeProvider time)
+public sealed class ReleaseDateNotices(DetainerStore store, CreatedNotices created, TimeProvider time)
 {
-    public Task RecordAsync(long personId, string? bookingNumber, DateOnly releaseDate, string agency, string reason,
-        long? detainerId, long? notificationId, CancellationToken cancellationToken) =>
-        store.AddReleaseSharedNoticesAsync(new SubjectNotice
+    public async Task RecordAsync(long personId, string? bookingNumber, DateOnly releaseDate, string agency, string reason,
+        long? detainerId, long? notificationId, CancellationToken cancellationToken)
+    {
+        var added = await store.AddReleaseSharedNoticesAsync(new SubjectNotice
         {
             PersonId = personId, Kind = NoticeKind.ReleaseDateShared, BookingNumber = bookingNumber, CreatedAt = time.GetUtcNow(),
             Agency = agency, WillComply = true, Reason = reason, ReleaseDate = releaseDate, DetainerId = detainerId, NotificationId = notificationId,
         }, cancellationToken);
+        await created.RecordAsync(added, cancellationToken);
+    }
 }

@@ -78,6 +78,7 @@ public sealed class ReleaseNotificationDelivery(
         var decision = policy.Decide(new PolicyInput(PolicyMethod.ReleaseNotification, detainer.ClientId, detainer.PurposeCode,
             Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
         var entry = DeliveryEntry(notification, decision);
+        entry.Describe(SubjectBands.Of(person, time.GetUtcNow()));
         if (!decision.Permitted)
         {
             if (await store.WithholdAsync(notification.Id, cancellationToken))

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
+using RecordsExchange.Core.Interviews;
 using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Data.Custody;
@@ -11,7 +12,7 @@ using Domain = RecordsExchange.Core.Records;
 namespace RecordsExchange.Server.Services;
 
 /// <summary>The jail management system's feed: validate, map the event, apply it once, record what it did.</summary>
-public sealed class IngestGrpcService(IngestWriter writer, CallContext call, CallAudit audit, Notifications.ReleaseNotificationSignal signal, TimeProvider time) : IngestService.IngestServiceBase
+public sealed class IngestGrpcService(IngestWriter writer, CallContext call, CallAudit audit, Core.Audit.IAuditLedger ledger, Notifications.ReleaseNotificationSignal signal, TimeProvider time) : IngestService.IngestServiceBase
 {
     public override async Task<UpsertPersonResponse> UpsertPerson(UpsertPersonRequest request, ServerCallContext context)
     {
@@ -22,6 +23,7 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
             CountyPersonNumber = request.CountyPersonNumber, LastName = Domain.Person.NormalizeName(request.LastName), FirstName = Domain.Person.NormalizeName(request.FirstName),
             DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId), Synthetic = request.Synthetic,
             Language = request.Language.Length == 0 ? Domain.Person.DefaultLanguage : request.Language,
+            Sex = NullIfEmpty(request.Sex), RaceEthnicity = NullIfEmpty(request.RaceEthnicity),
         }, context.CancellationToken);
         return new UpsertPersonResponse { Replayed = Record(result) };
     }
@@ -65,8 +67,30 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
     {
         Begin(request.EventId);
         IngestValidator.Validate(request);
-        var result = await writer.RecordReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ReleasedAt.ToDateTimeOffset(),
-            request.Kind == ReleaseKind.Transferred ? Domain.CustodyState.Transferred : Domain.CustodyState.Released, new PolicyStamp(call.Policy.Sha256), context.CancellationToken);
+        var kind = request.Kind switch
+        {
+            ReleaseKind.Released => "released",
+            ReleaseKind.Transferred => "transferred",
+            _ => "transferred_to_immigration",
+        };
+        var policyHash = call.Policy.Sha256;
+        var (result, bands, cancelled) = await writer.RecordReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ReleasedAt.ToDateTimeOffset(),
+            request.Kind == ReleaseKind.Released ? Domain.CustodyState.Released : Domain.CustodyState.Transferred, kind.Replace('_', ' '),
+            new PolicyStamp(policyHash), context.CancellationToken);
+        audit.Entry.ReleaseKind = kind;
+        if (bands is not null)
+        {
+            audit.Entry.Describe(bands);
+        }
+        // Each cancellation is an entry of its own once the release is recorded, as every other change of an interview's status is.
+        call.AfterAudit(async (sequence, ct) =>
+        {
+            foreach (var interview in cancelled)
+            {
+                await ledger.AppendAsync(InterviewEntries.Transition(interview, "InterviewCancelled", "server",
+                    $"Interview request {interview.Id} from {interview.ClientId} was cancelled: the person left custody before answering (entry {sequence}).", policyHash), ct);
+            }
+        });
         if (result.NotificationsQueued > 0)
         {
             signal.Pulse();

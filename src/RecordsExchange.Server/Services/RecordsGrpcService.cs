@@ -55,8 +55,7 @@ public sealed class RecordsGrpcService(RecordsQueries queries, Notifications.Det
         return new FileDetainerResponse
         {
             DetainerId = (ulong)detainer.Id,
-            CountyAction = !decision.Permitted ? CountyAction.WillNotComply
-                : detainer.RequestType == Core.Policy.DetainerRequestType.Transfer ? CountyAction.WillTransfer : CountyAction.WillNotify,
+            CountyAction = (CountyAction)(int)Core.Detainers.Detainer.CountyActionOf(detainer.RequestType, decision.Permitted),
             RuleDecision = MapToRuleDecision(decision),
         };
     }

@@ -1,4 +1,5 @@
 using RecordsExchange.Core;
+using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Records;
 using RecordsExchange.Core.Requests;
@@ -23,6 +24,7 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
     {
         var personId = await ResolveAsync(PolicyMethod.GetCriminalHistory, request, cancellationToken);
         var person = await reader.ReadHistoryAsync(personId, cancellationToken);
+        audit.Entry.Describe(SubjectBands.Of(person, time.GetUtcNow()));
         var decision = Decide(PolicyMethod.GetCriminalHistory, request, personId, person.Charges);
         return new(person, decision, call.Policy.Disclosure(PolicyMethod.GetCriminalHistory));
     }
@@ -31,6 +33,7 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
     {
         var personId = await ResolveAsync(PolicyMethod.GetReleaseInfo, request, cancellationToken);
         var custody = await reader.ReadCustodyAsync(personId, cancellationToken);
+        audit.Entry.Describe(SubjectBands.Of(custody.Person, time.GetUtcNow()));
         var decision = Decide(PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
         var disclose = call.Policy.Disclosure(PolicyMethod.GetReleaseInfo);
         if (custody.Booking?.ScheduledReleaseDate is { } date && disclose.Contains("scheduled_release_date"))

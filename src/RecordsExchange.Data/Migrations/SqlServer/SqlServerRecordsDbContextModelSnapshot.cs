@@ -263,6 +263,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("CountyAction")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("Decision")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -295,6 +299,17 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<DateTimeOffset?>("NoticeCreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("NoticeKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("NoticeRecipient")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<string>("Obligations")
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
@@ -322,10 +337,18 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("ReleaseKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RequestType")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
                     b.Property<string>("ResponseSha256")
                         .HasMaxLength(64)
@@ -340,12 +363,24 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("SubjectAgeBand")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<string>("SubjectIdentifier")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
                     b.Property<long?>("SubjectKey")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("SubjectRaceEthnicity")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("SubjectSex")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<string>("TraceId")
                         .HasMaxLength(64)
@@ -1007,6 +1042,14 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<string>("PhoneNumber")
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("RaceEthnicity")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<string>("StateId")
                         .HasMaxLength(32)

@@ -255,6 +255,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CountyAction")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Decision")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -287,6 +291,17 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("NoticeCreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticeKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticeRecipient")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Obligations")
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
@@ -314,9 +329,17 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReleaseKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestType")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResponseSha256")
@@ -332,12 +355,24 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubjectAgeBand")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SubjectIdentifier")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SubjectKey")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectRaceEthnicity")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectSex")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TraceId")
                         .HasMaxLength(64)
@@ -982,6 +1017,14 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.Property<string>("PhoneNumber")
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RaceEthnicity")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StateId")
