@@ -18,6 +18,7 @@ public static class RxCommand
         root.Subcommands.Add(NoticesCommand.Create());
         root.Subcommands.Add(InterviewsCommand.Create());
         root.Subcommands.Add(DesigneeCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -25,16 +25,6 @@ public sealed class PublicServer : RecordsServer
         return settings;
     }
 
-    /// <summary>An anonymous HTTPS client for the public listener (one HTTP/2 connection), trusting the county CA.</summary>
-    public HttpClient PublicClient() => new(new SocketsHttpHandler
-    {
-        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 s && CertificateAuthority.ChainsTo(s, Pki.Ca, clientAuth: false, out _) },
-    })
-    {
-        BaseAddress = PublicAddress,
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-    };
 }
 
 public sealed class PublicListenerTests(PublicServer server) : IClassFixture<PublicServer>

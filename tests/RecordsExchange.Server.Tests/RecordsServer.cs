@@ -135,6 +135,20 @@ public class RecordsServer : IAsyncLifetime
     public Task SyncApplicationsAsync() => Services.GetRequiredService<Identity.ClientApplications>().SyncAsync();
 
     /// <summary>A channel that trusts the server but presents no client certificate at all.</summary>
+    /// <summary>An anonymous HTTPS client for the public listener (one HTTP/2 connection), trusting the county CA.</summary>
+    public HttpClient PublicClient() => new(new SocketsHttpHandler
+    {
+        SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 s && Core.Certificates.CertificateAuthority.ChainsTo(s, Pki.Ca, clientAuth: false, out _),
+        },
+    })
+    {
+        BaseAddress = PublicAddress,
+        DefaultRequestVersion = System.Net.HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
     public GrpcChannel ChannelWithoutCertificate()
     {
         var ca = Pki.Ca;

@@ -40,4 +40,15 @@ public sealed class LedgerReader(IDbContextFactory<RecordsDbContext> contexts)
         }
         return await query.OrderBy(e => e.Sequence).Take(count).ToListAsync(cancellationToken);
     }
+
+    /// <summary>The canonical bytes of entries 1 to <paramref name="throughSequence"/>, in order, streamed (the transparency report reads the whole ledger).</summary>
+    public async IAsyncEnumerable<byte[]> CanonicalBytesAsync(long throughSequence, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var rows = db.AuditEntries.AsNoTracking().Where(e => e.Sequence <= throughSequence).OrderBy(e => e.Sequence).Select(e => e.CanonicalBytes);
+        await foreach (var bytes in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return bytes;
+        }
+    }
 }

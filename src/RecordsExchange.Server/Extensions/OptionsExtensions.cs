@@ -25,6 +25,7 @@ public static class OptionsExtensions
         Add<TokenOptions, TokenOptionsValidator>(builder, TokenOptions.SectionName);
         Add<LimitsOptions, LimitsOptionsValidator>(builder, LimitsOptions.SectionName);
         Add<InterviewOptions, InterviewOptionsValidator>(builder, InterviewOptions.SectionName);
+        Add<TransparencyOptions, TransparencyOptionsValidator>(builder, TransparencyOptions.SectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

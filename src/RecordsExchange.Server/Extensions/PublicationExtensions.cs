@@ -14,6 +14,7 @@ public static class PublicationExtensions
     public static WebApplicationBuilder AddPublication(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PublicConnectionLimiter>();
+        builder.Services.AddSingleton<TransparencyReports>();
         builder.Services.AddRateLimiter(options =>
         {
             // Requests over the rate wait their turn in a queue (a client in a loop is slowed to the rate
@@ -53,7 +54,7 @@ public static class PublicationExtensions
             branch.UseRateLimiter();
             branch.Use(async (context, next) =>
             {
-                if (context.Request.Path.Value is not ("/checkpoint" or "/ledger.vkey"))
+                if (context.Request.Path.Value is not ("/checkpoint" or "/ledger.vkey" or "/transparency" or "/transparency.json" or "/transparency.csv"))
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
@@ -89,5 +90,64 @@ public static class PublicationExtensions
             return Results.Text(checkpoints.VerifierKey + "\n", "text/plain; charset=utf-8");
         });
         return app;
+    }
+
+    /// <summary>
+    /// The transparency report for anyone: <c>/transparency</c> (the page), <c>.json</c> and <c>.csv</c>,
+    /// each for <c>?period=</c> (default: the current year) and, for the page and the CSV, the language
+    /// of <c>?lang=</c> or else the browser's Accept-Language. Served from memory as rendered when the
+    /// report was last computed.
+    /// </summary>
+    public static WebApplication MapTransparencyReport(this WebApplication app)
+    {
+        app.MapGet("/transparency", (HttpContext http, TransparencyReports reports) => Serve(http, reports, "html", "text/html; charset=utf-8"));
+        app.MapGet("/transparency.json", (HttpContext http, TransparencyReports reports) => Serve(http, reports, "json", "application/json; charset=utf-8"));
+        app.MapGet("/transparency.csv", (HttpContext http, TransparencyReports reports) => Serve(http, reports, "csv", "text/csv; charset=utf-8"));
+        return app;
+    }
+
+    private static IResult Serve(HttpContext http, TransparencyReports reports, string format, string contentType)
+    {
+        if (reports.Current is not { } published)
+        {
+            http.Response.Headers.RetryAfter = "30";
+            return Results.Text("The transparency report is computed from the first signed ledger checkpoint; it is not ready yet. Try again shortly.\n",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        var requested = http.Request.Query["period"].ToString();
+        var period = requested.Length == 0 ? published.Periods[0] : published.Periods.FirstOrDefault(p => p.Id == requested);
+        if (period is null)
+        {
+            return Results.Text($"There is no report for period '{requested}'. Periods: {string.Join(", ", published.Periods.Select(p => p.Id))}.\n",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }
+        var language = format == "json" ? "" : Language(http, published.Languages);
+        var etag = $"\"{published.TreeSize}-{period.Id}-{language}-{format}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "public, max-age=60";
+        http.Response.Headers.Vary = "Accept-Language";
+        if (format == "csv")
+        {
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"transparency-{period.Id}-{language}.csv\"";
+        }
+        return http.Request.Headers.IfNoneMatch == etag
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : Results.Bytes(published.Rendered[(period.Id, language, format)], contentType);
+    }
+
+    // ?lang= when it names a language there are texts for; else the first of Accept-Language (by quality) that does; else English.
+    private static string Language(HttpContext http, IReadOnlyList<string> languages)
+    {
+        string? Supported(string? tag) =>
+            tag is null ? null : languages.FirstOrDefault(l => string.Equals(l, tag.Split('-')[0], StringComparison.OrdinalIgnoreCase));
+        if (Supported(http.Request.Query["lang"].ToString()) is { } chosen)
+        {
+            return chosen;
+        }
+        var accepted = http.Request.GetTypedHeaders().AcceptLanguage
+            .OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => Supported(l.Value.Value))
+            .FirstOrDefault(l => l is not null);
+        return accepted ?? Core.Reports.ReportTexts.DefaultLanguage;
     }
 }

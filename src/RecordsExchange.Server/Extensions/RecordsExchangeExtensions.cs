@@ -19,6 +19,7 @@ public static class RecordsExchangeExtensions
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
         builder.Services.AddHostedService<Identity.ClientApplicationSync>();
         builder.Services.AddHostedService<Policy.PolicyReloader>();
+        builder.Services.AddHostedService<Publication.TransparencyRefresher>();
         return builder;
     }
 
@@ -48,6 +49,7 @@ public static class RecordsExchangeExtensions
         app.MapTokenEndpoint();
         app.MapRecordsGrpc();
         app.MapLedgerPublication();
+        app.MapTransparencyReport();
         return app;
     }
 }

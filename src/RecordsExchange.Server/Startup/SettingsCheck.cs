@@ -32,6 +32,7 @@ public static class SettingsCheck
         Check(configuration, TokenOptions.SectionName, new TokenOptionsValidator(), problems);
         Check(configuration, LimitsOptions.SectionName, new LimitsOptionsValidator(), problems);
         Check(configuration, InterviewOptions.SectionName, new InterviewOptionsValidator(), problems);
+        Check(configuration, TransparencyOptions.SectionName, new TransparencyOptionsValidator(), problems);
         if (problems.Count > 0)
         {
             throw new SettingsException(problems);

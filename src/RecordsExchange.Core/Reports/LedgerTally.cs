@@ -1,0 +1,110 @@
+using RecordsExchange.Protos.V1;
+
+namespace RecordsExchange.Core.Reports;
+
+/// <summary>
+/// One pass over the ledger up to a checkpoint, counted by UTC day, from which a report for any period
+/// of whole days is built without reading the ledger again (the public pages offer a year, its
+/// quarters and its months, all from one pass).
+/// </summary>
+public sealed class LedgerTally
+{
+    private readonly Dictionary<(DateOnly Day, RequestAtom Atom), long> _requests = [];
+    private readonly Dictionary<(DateOnly Day, string Policy), PolicyCount> _policies = [];
+    private readonly Dictionary<DateOnly, (long First, long Last, long Count)> _days = [];
+
+    public ReportAnchor Anchor { get; }
+
+    /// <summary>Entries read.</summary>
+    public long EntriesRead { get; private set; }
+
+    internal List<AccessEvent> Access { get; } = [];
+    internal List<(DateOnly Day, string Kind, double Hours)> Served { get; } = [];
+
+    public LedgerTally(ReportAnchor anchor) => Anchor = anchor;
+
+    /// <summary>
+    /// Counts the next entry's canonical bytes (entries come in sequence order); returns false, counting
+    /// nothing, once past the anchor's tree size.
+    /// </summary>
+    public bool Add(byte[] canonicalBytes)
+    {
+        var record = AuditRecord.Parser.ParseFrom(canonicalBytes);
+        if ((long)record.Sequence > Anchor.TreeSize)
+        {
+            return false;
+        }
+        Add(record);
+        return true;
+    }
+
+    private void Add(AuditRecord record)
+    {
+        EntriesRead++;
+        var at = record.RecordedAt.ToDateTimeOffset();
+        var day = DateOnly.FromDateTime(at.UtcDateTime);
+        var sequence = (long)record.Sequence;
+        _days[day] = _days.TryGetValue(day, out var seen) ? (Math.Min(seen.First, sequence), Math.Max(seen.Last, sequence), seen.Count + 1) : (sequence, sequence, 1);
+        if (record.PolicyHash.Length > 0)
+        {
+            var key = (day, record.PolicyHash);
+            _policies[key] = _policies.TryGetValue(key, out var policy)
+                ? policy with { Entries = policy.Entries + 1, FirstSequence = Math.Min(policy.FirstSequence, sequence), LastSequence = Math.Max(policy.LastSequence, sequence) }
+                : new PolicyCount(record.PolicyHash, 1, sequence, sequence);
+        }
+        if (LedgerCounting.Classify(record) is not { } atom)
+        {
+            return;
+        }
+        var counted = (day, atom);
+        _requests[counted] = _requests.GetValueOrDefault(counted) + 1;
+        if (atom.Access is { } means && record.SubjectKey != 0)
+        {
+            Access.Add(new AccessEvent(record.SubjectKey, at, means, LedgerCounting.Band(record.SubjectSex),
+                LedgerCounting.Band(record.SubjectAgeBand), LedgerCounting.Band(record.SubjectRaceEthnicity)));
+        }
+        if (record.Method == "admin/ServeNotice" && record.NoticeCreatedAt is { } created)
+        {
+            Served.Add((day, record.NoticeKind, Math.Max(0, (at - created.ToDateTimeOffset()).TotalHours)));
+        }
+    }
+
+    /// <summary>The requests of the period by atom; an ICE access atom also by month (the access table's rows).</summary>
+    internal Dictionary<RequestAtom, long> Requests(ReportPeriod period)
+    {
+        var counts = new Dictionary<RequestAtom, long>();
+        foreach (var ((day, atom), count) in _requests)
+        {
+            if (day >= period.From && day < period.To)
+            {
+                var key = atom.Access is null ? atom : atom with { Month = ReportPeriod.MonthOf(day) };
+                counts[key] = counts.GetValueOrDefault(key) + count;
+            }
+        }
+        return counts;
+    }
+
+    internal IReadOnlyList<PolicyCount> Policies(ReportPeriod period) =>
+        _policies.Where(p => p.Key.Day >= period.From && p.Key.Day < period.To)
+            .GroupBy(p => p.Key.Policy, p => p.Value)
+            .Select(g => new PolicyCount(g.Key, g.Sum(c => c.Entries), g.Min(c => c.FirstSequence), g.Max(c => c.LastSequence)))
+            .OrderBy(p => p.FirstSequence)
+            .ToList();
+
+    /// <summary>The first and last sequence numbers of the period's entries and how many there are (0, 0, 0 when none).</summary>
+    internal (long First, long Last, long Count) Span(ReportPeriod period)
+    {
+        var days = _days.Where(d => d.Key >= period.From && d.Key < period.To).Select(d => d.Value).ToList();
+        return days.Count == 0 ? (0, 0, 0) : (days.Min(d => d.First), days.Max(d => d.Last), days.Sum(d => d.Count));
+    }
+}
+
+/// <summary>A policy in force during the period: its hash and the entries decided or recorded under it.</summary>
+public sealed record PolicyCount(string Sha256, long Entries, long FirstSequence, long LastSequence);
+
+/// <summary>The signed checkpoint a report rests on: it counts entries 1 to <see cref="TreeSize"/>; the root hash is base64, as in the note.</summary>
+public sealed record ReportAnchor(string Origin, long TreeSize, string RootHash, string Checkpoint)
+{
+    public static ReportAnchor Of(Ledger.StoredCheckpoint checkpoint) =>
+        new(checkpoint.Note.Split('\n')[0], checkpoint.TreeSize, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note);
+}

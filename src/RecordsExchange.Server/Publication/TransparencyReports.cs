@@ -1,0 +1,83 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using RecordsExchange.Core.Reports;
+using RecordsExchange.Data.Ledger;
+
+namespace RecordsExchange.Server.Publication;
+
+/// <summary>
+/// The transparency report as the public listener serves it: computed from the ledger up to the latest
+/// signed checkpoint, for the current year, its quarters and months and the year before, and rendered
+/// once (JSON, and HTML and CSV per language), so a request is served from memory and never recomputes.
+/// </summary>
+public sealed class TransparencyReports(LedgerReader ledger, LedgerCheckpoints checkpoints, IOptions<TransparencyOptions> options, TimeProvider time)
+{
+    private Published? _published;
+
+    /// <summary>What is being served; null until the first checkpoint has been signed and counted.</summary>
+    public Published? Current => Volatile.Read(ref _published);
+
+    /// <summary>
+    /// Recomputes the reports when a checkpoint newer than the one they rest on exists (or the day has
+    /// changed, which changes the periods); returns what is served afterwards.
+    /// </summary>
+    public async Task<Published?> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var checkpoint = await checkpoints.LatestAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (checkpoint is null || (Current is { } current && current.TreeSize == checkpoint.TreeSize && current.Today == today))
+        {
+            return Current;
+        }
+        var settings = options.Value;
+        var tally = new LedgerTally(ReportAnchor.Of(checkpoint));
+        await foreach (var bytes in ledger.CanonicalBytesAsync(checkpoint.TreeSize, cancellationToken))
+        {
+            tally.Add(bytes);
+        }
+        var texts = ReportTexts.LoadDirectory(settings.ResolvedTextsPath);
+        List<ReportPeriod> periods = [.. ReportPeriod.OfYear(today.Year, today), ReportPeriod.Year(today.Year - 1)];
+        var reports = periods.ToDictionary(p => p.Id, p => TransparencyReportBuilder.Build(tally, p, settings.County, settings.SmallCellMaximum, now));
+        var rendered = new Dictionary<(string Period, string Language, string Format), byte[]>();
+        foreach (var (id, report) in reports)
+        {
+            rendered[(id, "", "json")] = ReportJson.Write(report);
+            foreach (var language in texts.Values)
+            {
+                rendered[(id, language.Language, "html")] = Encoding.UTF8.GetBytes(ReportPages.Page(report, language, periods, texts.Values, today));
+                rendered[(id, language.Language, "csv")] = Encoding.UTF8.GetBytes(ReportCsv.Write(report, language));
+            }
+        }
+        var published = new Published(checkpoint.TreeSize, today, periods, texts.Keys.ToList(), reports, rendered);
+        Volatile.Write(ref _published, published);
+        return published;
+    }
+
+    /// <summary>The reports of one computation and their rendered forms.</summary>
+    public sealed record Published(
+        long TreeSize, DateOnly Today, IReadOnlyList<ReportPeriod> Periods, IReadOnlyList<string> Languages,
+        IReadOnlyDictionary<string, TransparencyReport> Reports, IReadOnlyDictionary<(string Period, string Language, string Format), byte[]> Rendered);
+}
+
+/// <summary>Computes the report at start and then every <see cref="TransparencyOptions.RefreshInterval"/> (when the ledger has a new checkpoint).</summary>
+internal sealed class TransparencyRefresher(TransparencyReports reports, IOptions<TransparencyOptions> options, TimeProvider time, ILogger<TransparencyRefresher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
+        do
+        {
+            try
+            {
+                await reports.RefreshAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The previous report stays served; the next tick tries again.
+                logger.LogError(ex, "Computing the transparency report failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Net;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using RecordsExchange.Core.Ledger;
+using RecordsExchange.Core.Reports;
+using RecordsExchange.Core.Requests;
+using RecordsExchange.Protos.V1;
+using RecordsExchange.Server.Publication;
+
+namespace RecordsExchange.Server.Tests;
+
+/// <summary>
+/// A ledger built through the real agency, jail-system and county APIs, of which the test knows every
+/// figure: 12 people whose release information was answered, 3 given a release notification (two
+/// asked for, one the drain's marker), 1 transferred to immigration authorities, one interview
+/// accepted, 3 hold requests and 2 refused release questions. Then a checkpoint and the public report.
+/// </summary>
+public sealed class TransparencyServer : RecordsServer
+{
+    public const int ReleaseAnswered = 12;
+    public const int Notified = 3;
+    public const int Holds = 3;
+    public const int Refused = 2;
+
+    /// <summary>Every person number, booking and document number the calls used: none may appear in the report.</summary>
+    public List<string> Identifiers { get; } = ["CR-2026-9", "I247A-7", "CR-REPORT-1", RecordsServer.Context().CaseNumber, RecordsServer.Context().OfficerName];
+
+    /// <summary>The current year's period id: the report the tests read.</summary>
+    public string Year { get; private set; } = "";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var flow = new DetainerFlow(this);
+        var agency = Client();
+        var jms = flow.Jms();
+        async Task<(string Person, string Booking)> Person(bool seriousFelony, string sex, string race)
+        {
+            var (person, booking) = await flow.IngestPersonAsync(seriousFelony);
+            await jms.UpsertPersonAsync(new UpsertPersonRequest
+            {
+                EventId = DetainerFlow.NewId("ev"), CountyPersonNumber = person, LastName = "Ingested", FirstName = "Synthetic",
+                DateOfBirth = new DateOnly(1980, 5, 5).ToCalendarDate(), Sex = sex, RaceEthnicity = race, Synthetic = true,
+            });
+            Identifiers.AddRange([person, booking]);
+            return (person, booking);
+        }
+
+        var released = new List<string>();
+        for (var i = 0; i < ReleaseAnswered; i++)
+        {
+            var (_, booking) = await Person(seriousFelony: false, "female", "Group A");
+            await flow.SetReleaseAsync(booking, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+            await agency.GetReleaseInfoAsync(new GetReleaseInfoRequest
+            {
+                Context = Context(LegalBasis.JudicialWarrant, "CR-REPORT-1"), Subject = new SubjectRef { BookingNumber = booking },
+            });
+            released.Add(booking);
+        }
+        // Two notification requests the county honours; the drain's marker is the third person notified.
+        foreach (var _ in Enumerable.Range(0, Notified - 1))
+        {
+            var (_, booking) = await Person(seriousFelony: true, "male", "Group B");
+            await flow.FileAsync(booking, DetainerRequestType.Notify);
+            await flow.SetReleaseAsync(booking, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10));
+        }
+        await flow.DrainAsync();
+        var (_, transferred) = await Person(seriousFelony: true, "male", "Group B");
+        await jms.RecordReleaseAsync(new RecordReleaseRequest
+        {
+            EventId = DetainerFlow.NewId("ev"), BookingNumber = transferred, ReleasedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Kind = ReleaseKind.TransferredToImmigration,
+        });
+        var (_, held) = await Person(seriousFelony: false, "female", "Group A");
+        for (var i = 0; i < Holds; i++)
+        {
+            await flow.FileAsync(held, DetainerRequestType.Hold);
+        }
+        for (var i = 0; i < Refused; i++)
+        {
+            await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => agency.GetReleaseInfoAsync(new GetReleaseInfoRequest
+            {
+                Context = Context(LegalBasis.AdministrativeDetainer, "I247A-7"), Subject = new SubjectRef { BookingNumber = held },
+            }).ResponseAsync);
+        }
+        // One of the twelve agrees to an interview: ICE access again, but not a new person.
+        var interview = await agency.RequestInterviewAsync(new RequestInterviewRequest
+        {
+            Context = Context(), Subject = new SubjectRef { BookingNumber = released[0] }, Purpose = "Questions about a civil immigration case",
+            WindowStart = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(2)), WindowEnd = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(2)),
+        });
+        var consent = (await flow.NoticesAboutAsync(released[0])).Single(n => n.Kind == Core.Detainers.NoticeKind.InterviewConsent);
+        await RxOk("notices", "served", consent.Id.ToString(CultureInfo.InvariantCulture), "--by", "Deputy Example #7", "--database", ConnectionString);
+        await RxOk("interviews", "answer", interview.InterviewRequestId.ToString(CultureInfo.InvariantCulture), "--accept", "--by", "Deputy Example #7", "--database", ConnectionString);
+
+        // rx appended the last entries itself: it signs the checkpoint that covers them, as county IT would.
+        await RxOk("audit", "checkpoint", "--database", ConnectionString, "--key", Pki.Ledger.SigningKeyPath);
+        var published = await Services.GetRequiredService<TransparencyReports>().RefreshAsync(CancellationToken.None);
+        Year = published!.Periods[0].Id;
+    }
+
+    private static async Task RxOk(params string[] arguments)
+    {
+        var result = await Rx.RunAsync(arguments);
+        Assert.True(result.ExitCode == 0, result.Error);
+    }
+}
+
+public sealed class TransparencyReportTests(TransparencyServer server) : IClassFixture<TransparencyServer>
+{
+    private async Task<(TransparencyReport Report, byte[] Json)> PublishedAsync()
+    {
+        using var http = server.PublicClient();
+        var json = await http.GetByteArrayAsync($"/transparency.json?period={server.Year}");
+        return (ReportJson.Read(json), json);
+    }
+
+    private static string Shown(TransparencyReport report, string table, string row, string column) => ReportJson.Show(report.Table(table)[row, column], report.SmallLabel);
+
+    [Fact]
+    public async Task PublishedReport_FiguresAsTheLedgerRecordsThem_SmallCountsOfPeopleWithheld()
+    {
+        var (report, _) = await PublishedAsync();
+        var calls = $"{RecordsServer.ClientId} GetReleaseInfo";
+
+        // ICE access, counted as requests: 12 answers are shown; the notifications, the transfer and the interview (1-3 each) are not.
+        Assert.Equal("12", Shown(report, "ice_access_events", "total", "release_information"));
+        Assert.Equal(["1–10", "1–10", "1–10"], new[] { "notification", "transfer", "interview" }.Select(m => Shown(report, "ice_access_events", "total", m)));
+        Assert.Equal("17", Shown(report, "ice_access_events", "total", "total"));
+        // People: 16, each once, by the means of their first access; the interviewed person was already counted.
+        Assert.Equal("16", Shown(report, "ice_access_people", "total", "total"));
+        Assert.Equal("12", Shown(report, "ice_access_people", "total", "release_information"));
+        Assert.Equal("1–10", Shown(report, "ice_access_people", "total", "notification"));
+        Assert.Equal("0", Shown(report, "ice_access_people", "total", "interview"));
+        Assert.Equal(("12", "1–10", "1–10"), (Shown(report, "ice_access_people_by_sex", "female", "people"),
+            Shown(report, "ice_access_people_by_sex", "male", "people"), Shown(report, "ice_access_people_by_sex", "not_recorded", "people")));
+        Assert.Equal("16", Shown(report, "ice_access_people_by_age", "45_54", "people"));
+        // Requests that are not ICE access are shown exactly, however small.
+        Assert.Equal("3", Shown(report, "detainers", "hold", "will_not_comply"));
+        Assert.Equal("3", Shown(report, "detainers", "notify", "will_notify"));
+        Assert.Equal(("12", "2"), (Shown(report, "calls", calls, "permitted"), Shown(report, "calls", calls, "denied")));
+        Assert.Equal(("2", "3"), (Shown(report, "denials", "ca.default-deny", "requests"), Shown(report, "denials", "ca.detainer.hold-never-honored", "requests")));
+        Assert.Equal(("1", "1–10"), (Shown(report, "interviews", "will_ask_person", "requests"), Shown(report, "interviews", "accepted", "requests")));
+        Assert.Equal(("15", "0"), (Shown(report, "notices", "release_date_shared/person", "created"), Shown(report, "notices", "release_date_shared/person", "served")));
+        Assert.Equal(("1", "1"), (Shown(report, "notices", "interview_consent/person", "created"), Shown(report, "notices", "interview_consent/person", "served")));
+        Assert.Equal("interview_consent", Assert.Single(report.ServingTimes).Kind);
+        Assert.Equal(server.PolicySha256, Assert.Single(report.Policies).Sha256);
+    }
+
+    [Fact]
+    public async Task PublishedReport_NoPeopleCountFrom1To10AndNothingThatIdentifiesAPersonOfficerCaseOrDocument()
+    {
+        var (report, json) = await PublishedAsync();
+        using var http = server.PublicClient();
+        var page = await http.GetStringAsync($"/transparency?period={server.Year}");
+        var csv = await http.GetStringAsync($"/transparency.csv?period={server.Year}");
+
+        foreach (var table in report.Tables.Where(t => t.Unit == ReportTable.People))
+        {
+            Assert.All(table.Cells.SelectMany(r => r), cell => Assert.False(cell.Value is >= 1 and <= 10, $"{table.Id} shows a count of people from 1 to 10"));
+        }
+        var text = System.Text.Encoding.UTF8.GetString(json) + page + csv;
+        Assert.All(server.Identifiers, identifier => Assert.DoesNotContain(identifier, text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PublicPages_PeriodLanguageAndCaching()
+    {
+        using var http = server.PublicClient();
+
+        using var spanish = new HttpRequestMessage(HttpMethod.Get, "/transparency");
+        spanish.Headers.AcceptLanguage.ParseAdd("es-MX, en;q=0.5");
+        var negotiated = await http.SendAsync(spanish);
+        var explicitEnglish = await http.GetStringAsync("/transparency?lang=en");
+        var unknown = await http.GetAsync("/transparency?period=1999-Q9");
+        var first = await http.GetAsync($"/transparency.json?period={server.Year}");
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/transparency.json?period={server.Year}");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        var notModified = await http.SendAsync(again);
+
+        Assert.Contains("<html lang=\"es\">", await negotiated.Content.ReadAsStringAsync());
+        Assert.Contains("<html lang=\"en\">", explicitEnglish);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Contains("max-age", first.Headers.CacheControl!.ToString());
+    }
+
+    [Fact]
+    public async Task RxReportVerify_ExportAndPublishedReport_AllFiguresMatchAndAForgedEntryOrFigureFails()
+    {
+        var (report, json) = await PublishedAsync();
+        var directory = Path.Combine(server.Directory, "verify-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        var (exportPath, reportPath) = (Path.Combine(directory, "ledger.rxl"), Path.Combine(directory, "report.json"));
+        await File.WriteAllBytesAsync(reportPath, json);
+        var vkey = server.Pki.Ledger.VerifierKeyPath;
+        var exported = await Rx.RunAsync("audit", "export", "--out", exportPath, "--vkey", vkey, "--database", server.ConnectionString);
+        Assert.True(exported.ExitCode == 0, exported.Error);
+
+        var verified = await Rx.RunAsync("report", "verify", "--export", exportPath, "--report", reportPath, "--vkey", vkey);
+
+        Assert.True(verified.ExitCode == 0, verified.Error);
+        Assert.Matches($@"^All \d+ figures match checkpoint {System.Text.RegularExpressions.Regex.Escape(report.Anchor.Origin)}/{report.Anchor.TreeSize} ", verified.Output);
+
+        // One release answer rewritten as a refusal inside the export: the ledger no longer matches the signed checkpoint.
+        var forgedExport = Path.Combine(directory, "forged.rxl");
+        await ForgeAsync(exportPath, forgedExport, record => record.Method.EndsWith("/GetReleaseInfo", StringComparison.Ordinal) && record.Decision == "Permit",
+            record => record.Decision = "Deny");
+        var forged = await Rx.RunAsync("report", "verify", "--export", forgedExport, "--report", reportPath, "--vkey", vkey);
+        Assert.Equal(1, forged.ExitCode);
+        Assert.StartsWith("rx: the report does not verify: the ledger export fails", forged.Error);
+
+        // A figure changed in the published report: named, with what the ledger gives.
+        var edited = Path.Combine(directory, "edited.json");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        var detainers = document["tables"]!.AsArray().Single(t => (string?)t!["id"] == "detainers")!;
+        Assert.Equal(3, (int)detainers["cells"]![1]![2]!);
+        detainers["cells"]![1]![2] = 0;
+        await File.WriteAllTextAsync(edited, document.ToJsonString());
+        var changed = await Rx.RunAsync("report", "verify", "--export", exportPath, "--report", edited, "--vkey", vkey);
+        Assert.Equal(1, changed.ExitCode);
+        Assert.Contains("detainers[hold, will_not_comply]: published 0, the ledger gives 3", changed.Output);
+    }
+
+    [Fact]
+    public async Task RxReportForumAndPeriod_BothLanguagesAndFormats()
+    {
+        var year = int.Parse(server.Year, CultureInfo.InvariantCulture);
+        var files = Path.Combine(server.Directory, "forum");
+        System.IO.Directory.CreateDirectory(files);
+        var texts = Path.Combine(AppContext.BaseDirectory, "transparency");
+
+        foreach (var language in new[] { "en", "es" })
+        {
+            var path = Path.Combine(files, $"forum-{year}-{language}.html");
+            var result = await Rx.RunAsync("report", "forum", "--year", server.Year, "--language", language, "--texts", texts, "--out", path, "--database", server.ConnectionString);
+            Assert.True(result.ExitCode == 0, result.Error);
+        }
+        var csvPath = Path.Combine(files, "period.csv");
+        var csv = await Rx.RunAsync("report", "period", "--from", $"{year}-01-01", "--to", $"{year + 1}-01-01", "--format", "csv", "--texts", texts, "--out", csvPath, "--database", server.ConnectionString);
+
+        var english = System.Net.WebUtility.HtmlDecode(await File.ReadAllTextAsync(Path.Combine(files, $"forum-{year}-en.html")));
+        var spanish = System.Net.WebUtility.HtmlDecode(await File.ReadAllTextAsync(Path.Combine(files, $"forum-{year}-es.html")));
+        Assert.Contains("the number and demographic characteristics of individuals to whom the agency has provided ICE access", english);
+        Assert.Contains("16 people were given ICE access", english);
+        Assert.Contains("el número y las características demográficas de las personas", spanish);
+        Assert.Contains("16 personas tuvieron acceso de ICE", spanish);
+        Assert.Contains(server.PolicySha256, spanish);
+        Assert.True(csv.ExitCode == 0, csv.Error);
+        Assert.Contains($"{year}-01-01..{year + 1}-01-01,ice_access_events,requests,total,release_information,12,", await File.ReadAllTextAsync(csvPath));
+    }
+
+    // Rewrites one entry of an export (the first that matches) and writes the result as another export.
+    private static async Task ForgeAsync(string source, string target, Func<AuditRecord, bool> which, Action<AuditRecord> change)
+    {
+        await using var input = File.OpenRead(source);
+        var header = LedgerExportFile.ReadHeader(input);
+        await using var output = File.Create(target);
+        LedgerExportFile.WriteHeader(output, header);
+        var done = false;
+        foreach (var bytes in LedgerExportFile.ReadEntries(input, header.EntryCount))
+        {
+            var record = AuditRecord.Parser.ParseFrom(bytes);
+            if (!done && which(record))
+            {
+                change(record);
+                done = true;
+            }
+            LedgerExportFile.WriteEntry(output, record.ToByteArray());
+        }
+        Assert.True(done, "no entry to forge");
+    }
+}
