@@ -107,8 +107,10 @@ public sealed class TransparencyServer : RecordsServer
     }
 }
 
-public sealed class TransparencyReportTests(TransparencyServer server) : IClassFixture<TransparencyServer>
+public sealed class TransparencyReportTests(TransparencyServer server, HeadlessBrowser browser) : IClassFixture<TransparencyServer>
 {
+    private static readonly IReadOnlyDictionary<string, ReportTexts> s_texts = ReportTexts.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "transparency"));
+
     private async Task<(TransparencyReport Report, byte[] Json)> PublishedAsync()
     {
         using var http = server.PublicClient();
@@ -249,6 +251,57 @@ public sealed class TransparencyReportTests(TransparencyServer server) : IClassF
         Assert.Contains(server.PolicySha256, spanish);
         Assert.True(csv.ExitCode == 0, csv.Error);
         Assert.Contains($"{year}-01-01..{year + 1}-01-01,ice_access_events,requests,total,release_information,12,", await File.ReadAllTextAsync(csvPath));
+    }
+
+    [Fact]
+    public async Task TransparencyPage_InChromium_ShowsTheJsonsFiguresInEnglishAndSpanishAccessibly()
+    {
+        var (report, _) = await PublishedAsync();
+        var page = await browser.NewPageAsync();
+
+        var response = await page.GotoAsync(new Uri(server.PublicAddress, $"/transparency?period={server.Year}&lang=en").ToString());
+
+        Assert.Equal(200, response!.Status);
+        await AssertTablesShowAsync(page, report, s_texts["en"]);
+        var chart = page.GetByRole(Microsoft.Playwright.AriaRole.Img, new() { Name = s_texts["en"]["chart_people"] });
+        // The chart's text alternative gives every month's figure, as the table does.
+        var description = await page.Locator("#chart-people-desc").TextContentAsync();
+        var month = report.Table("ice_access_people").Rows.Single(m => report.Table("ice_access_people")[m, "total"].Value > 0);
+        Assert.Equal("chart-people-title chart-people-desc", await chart.GetAttributeAsync("aria-labelledby"));
+        Assert.Contains($"{new ReportLabels(s_texts["en"], report.SmallLabel).Month(month)}: 16", description);
+        await HeadlessBrowser.ScreenshotAsync(page, "transparency-en");
+        var axe = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page);
+        Assert.True(axe.Violations.Length == 0, string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length})")));
+
+        // The reader switches language with the link, then picks a month with the period form.
+        await page.ClickAsync("nav a[hreflang=es]");
+        await page.WaitForURLAsync("**lang=es**");
+        Assert.Equal("es", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal(s_texts["es"]["tables.ice_access_people"], await page.Locator("table#ice_access_people caption").TextContentAsync());
+        await AssertTablesShowAsync(page, report, s_texts["es"]);
+        await HeadlessBrowser.ScreenshotAsync(page, "transparency-es");
+        var monthPeriod = ReportPeriod.Parse(month)!;
+        await page.SelectOptionAsync("#period", monthPeriod.Id);
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForURLAsync($"**period={monthPeriod.Id}**");
+        Assert.Contains(new ReportLabels(s_texts["es"], report.SmallLabel).Period(monthPeriod), await page.Locator("header p").First.TextContentAsync());
+    }
+
+    // Every table of the report as the page shows it, row by row: the same figures as the JSON, in the page's words.
+    private static async Task AssertTablesShowAsync(Microsoft.Playwright.IPage page, TransparencyReport report, ReportTexts texts)
+    {
+        var labels = new ReportLabels(texts, report.SmallLabel);
+        foreach (var table in report.Tables)
+        {
+            var shown = await page.EvalOnSelectorAllAsync<string[][]>($"table#{table.Id} tbody tr",
+                "rows => rows.map(r => [...r.querySelectorAll('th, td')].map(c => c.textContent.trim()))");
+            var expected = table.Cells.Select((cells, r) => (string[])[labels.Row(table, r < table.Rows.Count ? table.Rows[r] : "total"), .. cells.Select(labels.Cell)]).ToArray();
+            if (table.Rows.Count == 0 && table.Cells.SelectMany(c => c).All(c => c.Value == 0))
+            {
+                expected = [[texts["no_rows"]]];
+            }
+            Assert.Equal(expected, shown);
+        }
     }
 
     // Rewrites one entry of an export (the first that matches) and writes the result as another export.

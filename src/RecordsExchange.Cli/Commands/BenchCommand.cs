@@ -19,6 +19,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCalls());
         command.Subcommands.Add(CreateLedger());
         command.Subcommands.Add(CreateVerify());
+        command.Subcommands.Add(CreateReport());
         command.Subcommands.Add(CreatePolicy());
         return command;
     }
@@ -271,6 +272,83 @@ internal static class BenchCommand
             }
         }));
         return verify;
+    }
+
+    private static Command CreateReport()
+    {
+        var entries = new Option<long>("--entries") { Description = "Synthetic entries, spread over this year so far.", DefaultValueFactory = _ => 1_000_000 };
+        var report = new Command("report", "Fill a fresh ledger with a year of synthetic entries, sign a checkpoint, then time the transparency report: the year alone, and every period rendered as the server publishes them.");
+        report.Options.Add(entries);
+        report.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var count = parse.GetValue(entries);
+            var directory = Path.Combine(Path.GetTempPath(), "rx-bench-report-" + Guid.NewGuid().ToString("N"));
+            var keyOptions = new LedgerOptions { Origin = "bench.example/ledger", SigningKeyPath = Path.Combine(directory, "ledger.key") };
+            var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(directory, "ledger.db")}" });
+            try
+            {
+                await database.MigrateAsync(cancellationToken);
+                LedgerKeyFile.EnsureCreated(keyOptions);
+                using var key = LedgerKeyFile.Load(keyOptions);
+                var checkpoints = new LedgerCheckpoints(database, key, key.Name, TimeProvider.System);
+                var now = DateTimeOffset.UtcNow;
+                var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                await using (var ledger = new GroupCommitLedger(database, LedgerFill.GroupCommit))
+                {
+                    await ledger.InitializeAsync(cancellationToken);
+                    var fillClock = Stopwatch.StartNew();
+                    await Progress.RunAsync("filling", count, async progress =>
+                    {
+                        await LedgerFill.FillAsync(ledger, count, progress, n => YearOfEntries.Entry(n, count, yearStart, now));
+                        return 0;
+                    });
+                    await checkpoints.SignIfGrownAsync(ledger.Tree, cancellationToken);
+                    await output.WriteLineAsync($"Filled {count:N0} entries ({yearStart:yyyy-MM-dd} to {now:yyyy-MM-dd}) in {fillClock.Elapsed.TotalSeconds:0.0} s.");
+                }
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+                // The year alone: read and count every entry, then build and suppress one report.
+                var (year, yearWall, yearCpu) = await MeasureAsync(async () =>
+                {
+                    var tally = new Core.Reports.LedgerTally(Core.Reports.ReportAnchor.Of((await checkpoints.LatestAsync(cancellationToken))!));
+                    await foreach (var bytes in new LedgerReader(database).CanonicalBytesAsync(long.MaxValue, cancellationToken))
+                    {
+                        tally.Add(bytes);
+                    }
+                    return Core.Reports.TransparencyReportBuilder.Build(tally, Core.Reports.ReportPeriod.Year(now.Year), "Bench County", 10, now);
+                });
+                // What the server does on a refresh: the same count, every period of the year and the year before, rendered in every language.
+                var reports = new Server.Publication.TransparencyReports(new LedgerReader(database), checkpoints,
+                    Microsoft.Extensions.Options.Options.Create(new Server.TransparencyOptions { TextsPath = Path.Combine(AppContext.BaseDirectory, "transparency") }), TimeProvider.System);
+                var (published, serverWall, serverCpu) = await MeasureAsync(async () => (await reports.RefreshAsync(cancellationToken))!);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"year report over {year.Entries:N0} entries: {yearWall.TotalSeconds:0.00} s wall, {yearCpu.TotalSeconds:0.00} s CPU ({yearCpu.TotalMicroseconds / count:0.0} µs CPU per entry); goal under 5 s"));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"server refresh ({published.Periods.Count} periods x {published.Languages.Count} languages, JSON, HTML and CSV): {serverWall.TotalSeconds:0.00} s wall, {serverCpu.TotalSeconds:0.00} s CPU; pages are then served from memory"));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"the year: {year.Table("ice_access_events")["total", "total"].Value:N0} ICE access events, people {Core.Reports.ReportJson.Show(year.Table("ice_access_people")["total", "total"], year.SmallLabel)}"));
+                return 0;
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(directory, recursive: true);
+            }
+        }));
+        return report;
+    }
+
+    // Wall time and this process's CPU time (utime + stime, as /proc/self/stat counts them) of one piece of work.
+    private static async Task<(T Result, TimeSpan Wall, TimeSpan Cpu)> MeasureAsync<T>(Func<Task<T>> work)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var result = await work();
+        clock.Stop();
+        process.Refresh();
+        return (result, clock.Elapsed, process.TotalProcessorTime - cpu);
     }
 
     private static async Task WriteTableAsync(TextWriter output, IEnumerable<PhaseResult> results)

@@ -17,7 +17,7 @@ public static class ReportPages
     private const string Style = """
         body { font-family: "Liberation Sans", Arial, sans-serif; max-width: 62rem; margin: 1.5rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
         h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #999; }
-        table { border-collapse: collapse; margin: 1rem 0 1.5rem; font-size: .95rem; }
+        table { border-collapse: collapse; margin: 1rem 0 1.5rem; font-size: .95rem; min-width: 26rem; }
         caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
         th, td { border: 1px solid #888; padding: .25rem .5rem; }
         td { text-align: right; font-variant-numeric: tabular-nums; }
