@@ -23,6 +23,7 @@ public static class ReportPages
         td { text-align: right; font-variant-numeric: tabular-nums; }
         th[scope=row] { text-align: left; font-weight: normal; }
         tr.total th, tr.total td, td.total { font-weight: bold; }
+        td.none { text-align: left; font-style: italic; }
         td.small, td.withheld { font-style: italic; color: #5a3d00; background: #fff6e0; }
         .note { background: #eef4fb; border-left: 4px solid #2b5d8c; padding: .5rem .8rem; }
         pre { background: #f4f4f4; padding: .6rem; overflow-x: auto; font-size: .85rem; }
@@ -159,7 +160,7 @@ public static class ReportPages
             Line($"<table id=\"{E(table.Id)}\"><caption>{E(texts[$"tables.{table.Id}"])}</caption>");
             if (table.Rows.Count == 0 && table.Cells.Count <= 1 && AllZero(table))
             {
-                Line($"<tbody><tr><td>{E(texts["no_rows"])}</td></tr></tbody></table>");
+                Line($"<tbody><tr><td class=\"none\">{E(texts["no_rows"])}</td></tr></tbody></table>");
                 return;
             }
             Line($"<thead><tr><th scope=\"col\">{E(texts[$"row_heading.{table.Id}"])}</th>");
@@ -228,7 +229,7 @@ public static class ReportPages
             Line($"<table id=\"serving_times\"><caption>{E(texts["serving_times"])}</caption>");
             if (report.ServingTimes.Count == 0)
             {
-                Line($"<tbody><tr><td>{E(texts["no_rows"])}</td></tr></tbody></table>");
+                Line($"<tbody><tr><td class=\"none\">{E(texts["no_rows"])}</td></tr></tbody></table>");
                 return;
             }
             Line($"<thead><tr><th scope=\"col\">{E(texts["serving_kind"])}</th><th scope=\"col\">{E(texts["median_hours"])}</th><th scope=\"col\">{E(texts["longest_hours"])}</th></tr></thead><tbody>");
