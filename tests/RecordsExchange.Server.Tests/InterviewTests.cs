@@ -196,7 +196,14 @@ public sealed class InterviewTests(InterviewServer server) : IClassFixture<Inter
         });
 
         Assert.Equal(InterviewStatus.Cancelled, (await StatusAsync(requested.InterviewRequestId)).Status);
-        Assert.Contains($"Cancelled interview request(s) {requested.InterviewRequestId}", (await server.AuditAsync()).Last(e => e.Method.EndsWith("/RecordRelease", StringComparison.Ordinal)).Reason);
+        var audit = await server.AuditAsync();
+        var release = audit.Last(e => e.Method.EndsWith("/RecordRelease", StringComparison.Ordinal));
+        Assert.Contains($"Cancelled interview request(s) {requested.InterviewRequestId}", release.Reason);
+        Assert.Equal("released", release.ReleaseKind);
+        // The cancellation is an entry of its own, after the release's, counted like every other outcome.
+        var cancelled = Assert.Single(audit, e => e.Method == "admin/InterviewCancelled" && e.SubjectIdentifier == "interview:" + requested.InterviewRequestId);
+        Assert.Equal(("interview.cancelled", release.SubjectKey), (cancelled.RuleId, cancelled.SubjectKey));
+        Assert.True(cancelled.Sequence > release.Sequence);
         Assert.Equal(1, (await AnswerAsync(requested.InterviewRequestId, "--accept")).ExitCode);
     }
 
