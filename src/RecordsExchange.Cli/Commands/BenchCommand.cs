@@ -222,54 +222,27 @@ internal static class BenchCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var count = parse.GetValue(entries);
-            var directory = Path.Combine(Path.GetTempPath(), "rx-bench-verify-" + Guid.NewGuid().ToString("N"));
-            var connectionString = $"Data Source={Path.Combine(directory, "ledger.db")}";
-            var keyOptions = new LedgerOptions { Origin = "bench.example/ledger", SigningKeyPath = Path.Combine(directory, "ledger.key") };
-            try
+            await using var filled = await FilledLedger.CreateAsync("verify", count, LedgerFill.Entry, output, cancellationToken);
+            var (connectionString, keyOptions) = (filled.ConnectionString, filled.KeyOptions);
+            var exportPath = Path.Combine(filled.Directory, "ledger.rxl");
+            foreach (var (label, args) in new (string, string[])[]
             {
-                var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = connectionString });
-                await database.MigrateAsync(cancellationToken);
-                LedgerKeyFile.EnsureCreated(keyOptions);
-                await using (var ledger = new GroupCommitLedger(database, LedgerFill.GroupCommit))
-                {
-                    await ledger.InitializeAsync(cancellationToken);
-                    var fillClock = Stopwatch.StartNew();
-                    await Progress.RunAsync("filling", count, async report =>
-                    {
-                        await LedgerFill.FillAsync(ledger, count, report);
-                        return 0;
-                    });
-                    await output.WriteLineAsync($"Filled {count:N0} entries in {fillClock.Elapsed.TotalSeconds:0.0} s.");
-                    using var key = LedgerKeyFile.Load(keyOptions);
-                    await new LedgerCheckpoints(database, key, key.Name, TimeProvider.System).SignIfGrownAsync(ledger.Tree, cancellationToken);
-                }
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-                var exportPath = Path.Combine(directory, "ledger.rxl");
-                foreach (var (label, args) in new (string, string[])[]
-                {
-                    ("rx audit verify --db", ["audit", "verify", "--db", "--database", connectionString, "--vkey", keyOptions.VerifierKeyPath]),
-                    ("rx audit export", ["audit", "export", "--out", exportPath, "--database", connectionString, "--vkey", keyOptions.VerifierKeyPath]),
-                    ("rx audit verify --export", ["audit", "verify", "--export", exportPath, "--vkey", keyOptions.VerifierKeyPath]),
-                })
-                {
-                    var clock = Stopwatch.StartNew();
-                    var result = await RxCommand.BuildRootCommand().Parse(args).InvokeAsync(parse.InvocationConfiguration, cancellationToken);
-                    clock.Stop();
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{label}: {count:N0} entries in {clock.Elapsed.TotalSeconds:0.00} s ({count / clock.Elapsed.TotalSeconds:N0} entries/s), exit {result}"));
-                    if (result != 0)
-                    {
-                        return result;
-                    }
-                }
-                return 0;
-            }
-            finally
+                ("rx audit verify --db", ["audit", "verify", "--db", "--database", connectionString, "--vkey", keyOptions.VerifierKeyPath]),
+                ("rx audit export", ["audit", "export", "--out", exportPath, "--database", connectionString, "--vkey", keyOptions.VerifierKeyPath]),
+                ("rx audit verify --export", ["audit", "verify", "--export", exportPath, "--vkey", keyOptions.VerifierKeyPath]),
+            })
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(directory, recursive: true);
+                var clock = Stopwatch.StartNew();
+                var result = await RxCommand.BuildRootCommand().Parse(args).InvokeAsync(parse.InvocationConfiguration, cancellationToken);
+                clock.Stop();
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{label}: {count:N0} entries in {clock.Elapsed.TotalSeconds:0.00} s ({count / clock.Elapsed.TotalSeconds:N0} entries/s), exit {result}"));
+                if (result != 0)
+                {
+                    return result;
+                }
             }
+            return 0;
         }));
         return verify;
     }
@@ -283,58 +256,33 @@ internal static class BenchCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var count = parse.GetValue(entries);
-            var directory = Path.Combine(Path.GetTempPath(), "rx-bench-report-" + Guid.NewGuid().ToString("N"));
-            var keyOptions = new LedgerOptions { Origin = "bench.example/ledger", SigningKeyPath = Path.Combine(directory, "ledger.key") };
-            var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(directory, "ledger.db")}" });
-            try
+            var now = DateTimeOffset.UtcNow;
+            var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            await using var filled = await FilledLedger.CreateAsync("report", count, n => YearOfEntries.Entry(n, count, yearStart, now), output, cancellationToken);
+            var database = filled.Database;
+            using var key = LedgerKeyFile.Load(filled.KeyOptions);
+            var checkpoints = new LedgerCheckpoints(database, key, key.Name, TimeProvider.System);
+            // The year alone: read and count every entry, then build and suppress one report.
+            var (year, yearWall, yearCpu) = await MeasureAsync(async () =>
             {
-                await database.MigrateAsync(cancellationToken);
-                LedgerKeyFile.EnsureCreated(keyOptions);
-                using var key = LedgerKeyFile.Load(keyOptions);
-                var checkpoints = new LedgerCheckpoints(database, key, key.Name, TimeProvider.System);
-                var now = DateTimeOffset.UtcNow;
-                var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                await using (var ledger = new GroupCommitLedger(database, LedgerFill.GroupCommit))
+                var tally = new Core.Reports.LedgerTally(Core.Reports.ReportAnchor.Of((await checkpoints.LatestAsync(cancellationToken))!));
+                await foreach (var bytes in new LedgerReader(database).CanonicalBytesAsync(long.MaxValue, cancellationToken))
                 {
-                    await ledger.InitializeAsync(cancellationToken);
-                    var fillClock = Stopwatch.StartNew();
-                    await Progress.RunAsync("filling", count, async progress =>
-                    {
-                        await LedgerFill.FillAsync(ledger, count, progress, n => YearOfEntries.Entry(n, count, yearStart, now));
-                        return 0;
-                    });
-                    await checkpoints.SignIfGrownAsync(ledger.Tree, cancellationToken);
-                    await output.WriteLineAsync($"Filled {count:N0} entries ({yearStart:yyyy-MM-dd} to {now:yyyy-MM-dd}) in {fillClock.Elapsed.TotalSeconds:0.0} s.");
+                    tally.Add(bytes);
                 }
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-                // The year alone: read and count every entry, then build and suppress one report.
-                var (year, yearWall, yearCpu) = await MeasureAsync(async () =>
-                {
-                    var tally = new Core.Reports.LedgerTally(Core.Reports.ReportAnchor.Of((await checkpoints.LatestAsync(cancellationToken))!));
-                    await foreach (var bytes in new LedgerReader(database).CanonicalBytesAsync(long.MaxValue, cancellationToken))
-                    {
-                        tally.Add(bytes);
-                    }
-                    return Core.Reports.TransparencyReportBuilder.Build(tally, Core.Reports.ReportPeriod.Year(now.Year), "Bench County", 10, now);
-                });
-                // What the server does on a refresh: the same count, every period of the year and the year before, rendered in every language.
-                var reports = new Server.Publication.TransparencyReports(new LedgerReader(database), checkpoints,
-                    Microsoft.Extensions.Options.Options.Create(new Server.TransparencyOptions { TextsPath = Path.Combine(AppContext.BaseDirectory, "transparency") }), TimeProvider.System);
-                var (published, serverWall, serverCpu) = await MeasureAsync(async () => (await reports.RefreshAsync(cancellationToken))!);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"year report over {year.Entries:N0} entries: {yearWall.TotalSeconds:0.00} s wall, {yearCpu.TotalSeconds:0.00} s CPU ({yearCpu.TotalMicroseconds / count:0.0} µs CPU per entry); goal under 5 s"));
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"server refresh ({published.Periods.Count} periods x {published.Languages.Count} languages, JSON, HTML and CSV): {serverWall.TotalSeconds:0.00} s wall, {serverCpu.TotalSeconds:0.00} s CPU; pages are then served from memory"));
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"the year: {year.Table("ice_access_events")["total", "total"].Value:N0} ICE access events, people {Core.Reports.ReportJson.Show(year.Table("ice_access_people")["total", "total"], year.SmallLabel)}"));
-                return 0;
-            }
-            finally
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(directory, recursive: true);
-            }
+                return Core.Reports.TransparencyReportBuilder.Build(tally, Core.Reports.ReportPeriod.Year(now.Year), "Bench County", 10, now);
+            });
+            // What the server does on a refresh: the same count, every period of the year and the year before, rendered in every language.
+            var reports = new Server.Publication.TransparencyReports(new LedgerReader(database), checkpoints,
+                Microsoft.Extensions.Options.Options.Create(new Server.TransparencyOptions { TextsPath = Path.Combine(AppContext.BaseDirectory, "transparency") }), TimeProvider.System);
+            var (published, serverWall, serverCpu) = await MeasureAsync(async () => (await reports.RefreshAsync(cancellationToken))!);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"year report over {year.Entries:N0} entries: {yearWall.TotalSeconds:0.00} s wall, {yearCpu.TotalSeconds:0.00} s CPU ({yearCpu.TotalMicroseconds / count:0.0} µs CPU per entry); goal under 5 s"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"server refresh ({published.Periods.Count} periods x {published.Languages.Count} languages, JSON, HTML and CSV): {serverWall.TotalSeconds:0.00} s wall, {serverCpu.TotalSeconds:0.00} s CPU; pages are then served from memory"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"the year: {year.Table("ice_access_events")["total", "total"].Value:N0} ICE access events, people {Core.Reports.ReportJson.Show(year.Table("ice_access_people")["total", "total"], year.SmallLabel)}"));
+            return 0;
         }));
         return report;
     }
