@@ -14,6 +14,14 @@ public sealed class TransparencyOptions
     /// <summary>How often the report is recomputed when a new checkpoint has been signed (and at start).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far the public report reaches. Every new publication that changes a figure tells a reader
+    /// what happened between the two; publishing only whole months means that difference is a month's
+    /// figures, which the report already shows (suppressed). Development shows everything up to the
+    /// latest checkpoint, so a demo call appears at once.
+    /// </summary>
+    public PublishThrough PublishThrough { get; set; } = PublishThrough.Month;
+
     /// <summary>Counts of people from 1 to this are shown only as a range; 0 turns suppression off.</summary>
     public int SmallCellMaximum { get; set; } = 10;
 
@@ -22,6 +30,19 @@ public sealed class TransparencyOptions
 
     public string ResolvedTextsPath =>
         Path.IsPathRooted(TextsPath) || Directory.Exists(TextsPath) ? Path.GetFullPath(TextsPath) : Path.Combine(AppContext.BaseDirectory, TextsPath);
+}
+
+/// <summary>The last day the public report counts.</summary>
+public enum PublishThrough
+{
+    /// <summary>Everything up to the latest signed checkpoint, republished with each one.</summary>
+    Checkpoint,
+
+    /// <summary>Up to the end of yesterday (UTC).</summary>
+    Day,
+
+    /// <summary>Up to the end of the last whole month (UTC).</summary>
+    Month,
 }
 
 internal sealed class TransparencyOptionsValidator : IValidateOptions<TransparencyOptions>

@@ -141,6 +141,52 @@ public sealed class SmallCellSuppressionTests
     }
 
     [Fact]
+    public void RandomSmallTables_EveryWithheldCountStillHasAnotherValueAReaderCannotRuleOut()
+    {
+        // The bounds a reader knows: a withheld count is at least 1, a "1–10" at most 10, a complement of
+        // people above 10. On small tables an exhaustive search shows each withheld count could differ.
+        var random = new Random(7285);
+        var checkedTables = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var (rows, columns) = (random.Next(1, 4), random.Next(1, 4));
+            var values = new long[rows, columns];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < columns; c++)
+                {
+                    values[r, c] = random.Next(5) switch { 0 => 0, 1 or 2 => random.Next(1, 4), 3 => random.Next(4, 11), _ => random.Next(11, 16) };
+                }
+            }
+            var table = WithTotals(values);
+
+            var states = SmallCellSuppression.Apply(table.Figures, Maximum, table.Lines);
+
+            foreach (var f in Enumerable.Range(0, table.Figures.Count).Where(i => states[i] != CellState.Published))
+            {
+                Assert.True(HasOtherSolution(table, states, f), $"round {round}: withheld count {f} ({table.Figures[f].Value}) has only one possible value: "
+                    + string.Join(" ", table.Figures.Select((x, i) => $"{x.Value}{(states[i] == CellState.Published ? "" : states[i] == CellState.Small ? "s" : "c")}")));
+            }
+            checkedTables++;
+        }
+        Assert.Equal(300, checkedTables);
+    }
+
+    [Fact]
+    public void TwoSmallCountsBesideALargeOne_TheLargeOneIsWithheldToo()
+    {
+        // female 1, X 1, male 40, total 42: without more, female + X = 2 and both must be 1.
+        var figures = new List<SuppressionFigure>
+        {
+            new([0], 1, true, false), new([1], 1, true, false), new([2], 40, true, false), new([0, 1, 2], 42, true, true),
+        };
+
+        var states = SmallCellSuppression.Apply(figures, Maximum, [new SuppressionLine(3, [0, 1, 2])]);
+
+        Assert.Equal([CellState.Small, CellState.Small, CellState.Complementary, CellState.Published], states);
+    }
+
+    [Fact]
     public void OneSmallCellInARow_AnotherCellOfThatRowIsWithheldRatherThanTheTotal()
     {
         // Row: 3 | 40 | 25, total 68. Withholding only the 3 would leave it as 68 - 40 - 25.
@@ -161,6 +207,114 @@ public sealed class SmallCellSuppressionTests
 
         Assert.Equal([CellState.Published, CellState.Small], SmallCellSuppression.Apply(figures, Maximum));
         Assert.Equal([CellState.Published, CellState.Published], SmallCellSuppression.Apply(figures, 0));
+    }
+
+    private sealed record Lined(long[,] Values, List<SuppressionFigure> Figures, List<SuppressionLine> Lines, int[,] Index);
+
+    // A table of counts with row totals, column totals and a grand total, each figure over one atom per cell, with its lines.
+    private static Lined WithTotals(long[,] values)
+    {
+        var (rows, columns) = (values.GetLength(0), values.GetLength(1));
+        var index = new int[rows + 1, columns + 1];
+        var figures = new List<SuppressionFigure>();
+        for (var r = 0; r <= rows; r++)
+        {
+            for (var c = 0; c <= columns; c++)
+            {
+                var cells = Enumerable.Range(0, rows).Where(x => r == rows || x == r)
+                    .SelectMany(x => Enumerable.Range(0, columns).Where(y => c == columns || y == c).Select(y => (x, y))).ToList();
+                index[r, c] = figures.Count;
+                figures.Add(new SuppressionFigure(cells.Where(x => values[x.x, x.y] > 0).Select(x => x.x * columns + x.y).ToArray(),
+                    cells.Sum(x => values[x.x, x.y]), true, r == rows || c == columns));
+            }
+        }
+        var lines = new List<SuppressionLine>();
+        for (var r = 0; r <= rows; r++)
+        {
+            lines.Add(new SuppressionLine(index[r, columns], [.. Enumerable.Range(0, columns).Select(c => index[r, c])]));
+        }
+        for (var c = 0; c <= columns; c++)
+        {
+            lines.Add(new SuppressionLine(index[rows, c], [.. Enumerable.Range(0, rows).Select(r => index[r, c])]));
+        }
+        return new Lined(values, figures, lines, index);
+    }
+
+    // Exhaustive search over the withheld inner cells, within the bounds a reader knows (1-10 for a small
+    // count, above 10 for a complement of people; up to 30, past every total here): is there a table that
+    // agrees with everything published and gives figure f a value other than its own?
+    private static bool HasOtherSolution(Lined table, CellState[] states, int f)
+    {
+        var (rows, columns) = (table.Values.GetLength(0), table.Values.GetLength(1));
+        var unknown = Enumerable.Range(0, rows * columns).Where(k => states[table.Index[k / columns, k % columns]] != CellState.Published).ToList();
+        var cells = (long[,])table.Values.Clone();
+        // How many of the unknown cells the search has assigned so far (the rest are open).
+        var assigned = 0;
+        (long Low, long High) Bounds(int figure) => states[figure] switch
+        {
+            CellState.Published => (table.Figures[figure].Value, table.Figures[figure].Value),
+            CellState.Small => (1, Maximum),
+            _ => (Maximum + 1, 30),
+        };
+        bool Consistent(bool complete)
+        {
+            for (var r = 0; r <= rows; r++)
+            {
+                for (var c = 0; c <= columns; c++)
+                {
+                    var members = Enumerable.Range(0, rows).Where(x => r == rows || x == r)
+                        .SelectMany(x => Enumerable.Range(0, columns).Where(y => c == columns || y == c).Select(y => (x, y))).ToList();
+                    var open = members.Any(m => unknown.IndexOf(m.x * columns + m.y) >= assigned);
+                    var sum = members.Where(m => unknown.IndexOf(m.x * columns + m.y) < assigned).Sum(m => cells[m.x, m.y]);
+                    var (low, high) = Bounds(table.Index[r, c]);
+                    if (sum > high || (!open && sum < low))
+                    {
+                        return false;
+                    }
+                }
+            }
+            return !complete || table.Figures.Select((_, i) => i).All(i => i != f || Value(i) != table.Figures[f].Value);
+        }
+        long Value(int figure)
+        {
+            for (var r = 0; r <= rows; r++)
+            {
+                for (var c = 0; c <= columns; c++)
+                {
+                    if (table.Index[r, c] == figure)
+                    {
+                        return Enumerable.Range(0, rows).Where(x => r == rows || x == r)
+                            .SelectMany(x => Enumerable.Range(0, columns).Where(y => c == columns || y == c).Select(y => cells[x, y])).Sum();
+                    }
+                }
+            }
+            throw new InvalidOperationException();
+        }
+        bool Search(int k)
+        {
+            assigned = k;
+            if (!Consistent(k == unknown.Count))
+            {
+                return false;
+            }
+            if (k == unknown.Count)
+            {
+                return true;
+            }
+            var (r, c) = (unknown[k] / columns, unknown[k] % columns);
+            var (low, high) = Bounds(table.Index[r, c]);
+            for (var v = low; v <= high; v++)
+            {
+                cells[r, c] = v;
+                if (Search(k + 1))
+                {
+                    return true;
+                }
+                assigned = k;
+            }
+            return false;
+        }
+        return Search(0);
     }
 
     // Whether edge i is a bridge among the withheld edges: removing it disconnects its two ends.

@@ -51,6 +51,8 @@ public class RecordsServer : IAsyncLifetime
         ["Database:ConnectionString"] = ConnectionString,
         ["Policy:Path"] = PolicyPath,
         ["Policy:ReloadCheckInterval"] = "00:00:00.2",
+        // Tests read the report their own calls just made, as the development setting does.
+        ["Transparency:PublishThrough"] = "Checkpoint",
     };
 
     /// <summary>SHA-256 of the policy the server started with.</summary>

@@ -124,29 +124,43 @@ public sealed class TransparencyReportTests(TransparencyServer server, HeadlessB
     public async Task PublishedReport_FiguresAsTheLedgerRecordsThem_SmallCountsOfPeopleWithheld()
     {
         var (report, _) = await PublishedAsync();
-        var calls = $"{RecordsServer.ClientId} GetReleaseInfo";
+        string Calls(string method) => $"{RecordsServer.ClientId} {method}";
 
-        // ICE access, counted as requests: 12 answers are shown; the notifications, the transfer and the interview (1-3 each) are not.
-        Assert.Equal("12", Shown(report, "ice_access_events", "total", "release_information"));
-        Assert.Equal(["1–10", "1–10", "1–10"], new[] { "notification", "transfer", "interview" }.Select(m => Shown(report, "ice_access_events", "total", m)));
+        // Totals readers rely on are shown: 17 ICE access events, given to 16 people, each counted once.
         Assert.Equal("17", Shown(report, "ice_access_events", "total", "total"));
-        // People: 16, each once, by the means of their first access; the interviewed person was already counted.
-        Assert.Equal("16", Shown(report, "ice_access_people", "total", "total"));
-        Assert.Equal("12", Shown(report, "ice_access_people", "total", "release_information"));
-        Assert.Equal("1–10", Shown(report, "ice_access_people", "total", "notification"));
-        Assert.Equal("0", Shown(report, "ice_access_people", "total", "interview"));
-        Assert.Equal(("12", "1–10", "1–10"), (Shown(report, "ice_access_people_by_sex", "female", "people"),
-            Shown(report, "ice_access_people_by_sex", "male", "people"), Shown(report, "ice_access_people_by_sex", "not_recorded", "people")));
-        Assert.Equal("16", Shown(report, "ice_access_people_by_age", "45_54", "people"));
-        // Requests that are not ICE access are shown exactly, however small.
-        Assert.Equal("3", Shown(report, "detainers", "hold", "will_not_comply"));
-        Assert.Equal("3", Shown(report, "detainers", "notify", "will_notify"));
-        Assert.Equal(("12", "2"), (Shown(report, "calls", calls, "permitted"), Shown(report, "calls", calls, "denied")));
-        Assert.Equal(("2", "3"), (Shown(report, "denials", "ca.default-deny", "requests"), Shown(report, "denials", "ca.detainer.hold-never-honored", "requests")));
-        Assert.Equal(("1", "1–10"), (Shown(report, "interviews", "will_ask_person", "requests"), Shown(report, "interviews", "accepted", "requests")));
-        Assert.Equal(("15", "0"), (Shown(report, "notices", "release_date_shared/person", "created"), Shown(report, "notices", "release_date_shared/person", "served")));
-        Assert.Equal(("1", "1"), (Shown(report, "notices", "interview_consent/person", "created"), Shown(report, "notices", "interview_consent/person", "served")));
-        Assert.Equal("interview_consent", Assert.Single(report.ServingTimes).Kind);
+        Assert.Equal(("16", "12"), (Shown(report, "ice_access_people", "total", "total"), Shown(report, "ice_access_people", "total", "release_information")));
+        Assert.Equal(("12", "16"), (Shown(report, "ice_access_people_by_sex", "female", "people"), Shown(report, "ice_access_people_by_age", "45_54", "people")));
+        // Small counts of ICE access and of people are withheld as the range, never shown.
+        Assert.Equal(["1–10", "1–10", "1–10"], new[] { "notification", "transfer", "interview" }.Select(m => Shown(report, "ice_access_events", "total", m)));
+        Assert.Equal(("1–10", "1–10", "0"), (Shown(report, "ice_access_people", "total", "notification"), Shown(report, "ice_access_people", "total", "transfer"),
+            Shown(report, "ice_access_people", "total", "interview")));
+        Assert.Equal(("1–10", "1–10"), (Shown(report, "ice_access_people_by_sex", "male", "people"), Shown(report, "ice_access_people_by_sex", "not_recorded", "people")));
+        Assert.Equal("1–10", Shown(report, "interviews", "accepted", "requests"));
+        // Notices: one owed per release date shared (12 answers, 3 notifications), none served yet; the consent form served.
+        Assert.Equal(("6", "15", "1", "1"), (Shown(report, "notices", "detainer_copy/person", "created"), Shown(report, "notices", "release_date_shared/person", "created"),
+            Shown(report, "notices", "interview_consent/person", "created"), Shown(report, "notices", "interview_consent/person", "served")));
+        // Every other figure the test knows is either shown exactly or withheld, never anything else; to protect
+        // the one interview, some of these are withheld, which is why the test cannot say which.
+        var known = new (string Table, string Row, string Column, long Value)[]
+        {
+            ("calls", Calls("GetReleaseInfo"), "permitted", TransparencyServer.ReleaseAnswered), ("calls", Calls("GetReleaseInfo"), "denied", TransparencyServer.Refused),
+            ("calls", Calls("FileDetainer"), "permitted", 3), ("calls", Calls("FileDetainer"), "denied", TransparencyServer.Holds),
+            ("calls", Calls("GetReleaseInfo"), "total", TransparencyServer.ReleaseAnswered + TransparencyServer.Refused),
+            ("denials", "ca.default-deny", "requests", TransparencyServer.Refused), ("denials", "ca.detainer.hold-never-honored", "requests", TransparencyServer.Holds),
+            ("denials", "total", "requests", TransparencyServer.Refused + TransparencyServer.Holds),
+            ("detainers", "hold", "will_not_comply", TransparencyServer.Holds), ("detainers", "notify", "will_notify", TransparencyServer.Notified),
+            ("detainers", "total", "total", TransparencyServer.Holds + TransparencyServer.Notified),
+            ("ice_access_events", "total", "release_information", TransparencyServer.ReleaseAnswered),
+        };
+        foreach (var (table, row, column, value) in known)
+        {
+            var cell = report.Table(table)[row, column];
+            Assert.True(cell.State != CellState.Published || cell.Value == value, $"{table}[{row}, {column}] shows {cell.Value}, the ledger has {value}");
+        }
+        // Totals are withheld last: these stay.
+        Assert.Equal(("14", "5", "6"), (Shown(report, "calls", Calls("GetReleaseInfo"), "total"), Shown(report, "denials", "total", "requests"), Shown(report, "detainers", "total", "total")));
+        // Too few served notices of any kind for a median that is not one person's.
+        Assert.Empty(report.ServingTimes);
         Assert.Equal(server.PolicySha256, Assert.Single(report.Policies).Sha256);
     }
 
@@ -216,13 +230,24 @@ public sealed class TransparencyReportTests(TransparencyServer server, HeadlessB
         // A figure changed in the published report: named, with what the ledger gives.
         var edited = Path.Combine(directory, "edited.json");
         var document = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        var detainers = document["tables"]!.AsArray().Single(t => (string?)t!["id"] == "detainers")!;
-        Assert.Equal(3, (int)detainers["cells"]![1]![2]!);
-        detainers["cells"]![1]![2] = 0;
+        var notices = document["tables"]!.AsArray().Single(t => (string?)t!["id"] == "notices")!;
+        Assert.Equal(6, (int)notices["cells"]![0]![0]!);
+        notices["cells"]![0]![0] = 0;
         await File.WriteAllTextAsync(edited, document.ToJsonString());
         var changed = await Rx.RunAsync("report", "verify", "--export", exportPath, "--report", edited, "--vkey", vkey);
         Assert.Equal(1, changed.ExitCode);
-        Assert.Contains("detainers[hold, will_not_comply]: published 0, the ledger gives 3", changed.Output);
+        Assert.Contains("notices[detainer_copy/person, created]: published 0, the ledger gives 6", changed.Output);
+
+        // A row named twice (a false copy first, the true one after) is refused, not compared key by key.
+        var twice = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        var table = twice["tables"]!.AsArray().Single(t => (string?)t!["id"] == "notices")!;
+        table["rows"]!.AsArray().Insert(0, "detainer_copy/person");
+        table["cells"]!.AsArray().Insert(0, new System.Text.Json.Nodes.JsonArray(0, 0));
+        var duplicated = Path.Combine(directory, "duplicated.json");
+        await File.WriteAllTextAsync(duplicated, twice.ToJsonString());
+        var refused = await Rx.RunAsync("report", "verify", "--export", exportPath, "--report", duplicated, "--vkey", vkey);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("the row of table notices 'detainer_copy/person' appears more than once", refused.Error);
     }
 
     [Fact]
@@ -250,7 +275,7 @@ public sealed class TransparencyReportTests(TransparencyServer server, HeadlessB
         Assert.Contains("16 personas tuvieron acceso de ICE", spanish);
         Assert.Contains(server.PolicySha256, spanish);
         Assert.True(csv.ExitCode == 0, csv.Error);
-        Assert.Contains($"{year}-01-01..{year + 1}-01-01,ice_access_events,requests,total,release_information,12,", await File.ReadAllTextAsync(csvPath));
+        Assert.Contains($"{year}-01-01..{year + 1}-01-01,ice_access_events,requests,total,total,17,", await File.ReadAllTextAsync(csvPath));
     }
 
     [Fact]
@@ -280,12 +305,24 @@ public sealed class TransparencyReportTests(TransparencyServer server, HeadlessB
         Assert.Equal(s_texts["es"]["tables.ice_access_people"], await page.Locator("table#ice_access_people caption").TextContentAsync());
         await AssertTablesShowAsync(page, report, s_texts["es"]);
         await HeadlessBrowser.ScreenshotAsync(page, "transparency-es");
-        var monthPeriod = ReportPeriod.Parse(month)!;
-        await page.SelectOptionAsync("#period", monthPeriod.Id);
+        var previousYear = ReportPeriod.Year(report.Period.From.Year - 1);
+        await page.SelectOptionAsync("#period", previousYear.Id);
         await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync($"**period={monthPeriod.Id}**");
-        Assert.Contains(new ReportLabels(s_texts["es"], report.SmallLabel).Period(monthPeriod), await page.Locator("header p").First.TextContentAsync());
+        await page.WaitForURLAsync($"**period={previousYear.Id}**");
+        Assert.Contains(new ReportLabels(s_texts["es"], report.SmallLabel).Period(previousYear), await page.Locator("header p").First.TextContentAsync());
+        Assert.Equal("0", await page.Locator("table#ice_access_people tr.total td.total").TextContentAsync());
     }
+
+    [Theory]
+    [InlineData(PublishThrough.Checkpoint, "2026 2025 2024")]
+    [InlineData(PublishThrough.Day, "2026-01-01..2026-11-29 2025 2024")]
+    [InlineData(PublishThrough.Month, "2026-01-01..2026-11-01 2025 2024")]
+    public void PublishedPeriods_WholeYearsOnlyUpToWhatTheSettingAllows(PublishThrough through, string expected) =>
+        Assert.Equal(expected, string.Join(' ', TransparencyReports.PublishedPeriods(new DateOnly(2024, 6, 1), new DateOnly(2026, 11, 29), through).Select(p => p.Id)));
+
+    [Fact]
+    public void PublishedPeriods_InJanuaryWithWholeMonths_LastYearFirst() =>
+        Assert.Equal(["2025"], TransparencyReports.PublishedPeriods(new DateOnly(2026, 1, 3), new DateOnly(2026, 1, 20), PublishThrough.Month).Select(p => p.Id));
 
     // Every table of the report as the page shows it, row by row: the same figures as the JSON, in the page's words.
     private static async Task AssertTablesShowAsync(Microsoft.Playwright.IPage page, TransparencyReport report, ReportTexts texts)

@@ -88,7 +88,7 @@ internal static class ReportCommand
                 return 1;
             }
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"All {result.Figures} figures match checkpoint {published.Anchor.Origin}/{published.Anchor.TreeSize} ({result.EntriesVerified} entries verified)."));
+                $"All {result.Figures} figures match checkpoint {published.Anchor.Origin}/{published.Anchor.TreeSize} ({result.EntriesVerified} entries verified; {(published.SmallCellMaximum > 0 ? $"counts from 1 to {published.SmallCellMaximum} withheld" : "no counts withheld")})."));
             return 0;
         }));
         return verify;

@@ -76,6 +76,9 @@ public sealed class AuditEntry
     /// <summary>admin/ServeNotice: when the notice served was created.</summary>
     public DateTimeOffset? NoticeCreatedAt { get; set; }
 
+    /// <summary>RequestInterview: the interview request recorded, when the county will put it to the person.</summary>
+    public long? InterviewRequestId { get; set; }
+
     /// <summary>Records the subject's demographic bands as they are at the time of the entry.</summary>
     public void Describe(SubjectBands bands) => (SubjectSex, SubjectAgeBand, SubjectRaceEthnicity) = (bands.Sex, bands.AgeBand, bands.RaceEthnicity);
 

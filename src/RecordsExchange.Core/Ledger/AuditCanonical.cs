@@ -46,6 +46,7 @@ public static class AuditCanonical
             NoticeKind = entry.NoticeKind ?? "",
             NoticeRecipient = entry.NoticeRecipient ?? "",
             NoticeCreatedAt = entry.NoticeCreatedAt is { } created ? Timestamp.FromDateTimeOffset(created) : null,
+            InterviewRequestId = (ulong)(entry.InterviewRequestId ?? 0),
         };
         if (!string.IsNullOrEmpty(entry.Obligations))
         {

@@ -22,8 +22,9 @@ public static class LedgerCounting
     public static readonly IReadOnlyList<string> DetainerTypes = ["notify", "hold", "transfer"];
     public static readonly IReadOnlyList<string> DetainerActions = ["will_notify", "will_transfer", "will_not_comply"];
 
+    /// <summary>Where each interview request put to a person stands (as of the checkpoint), in the report's row order.</summary>
     public static readonly IReadOnlyList<string> InterviewRows =
-        ["will_ask_person", "will_not_ask", "declined", "accepted", "accepted_attorney_required", "no_answer", "cancelled"];
+        ["pending", "declined", "accepted", "accepted_attorney_required", "no_answer", "cancelled"];
 
     public static readonly IReadOnlyList<string> NoticeRows =
         ["detainer_copy/person", "release_date_shared/person", "release_date_shared/designee", "interview_consent/person"];
@@ -31,8 +32,9 @@ public static class LedgerCounting
     /// <summary>
     /// The means by which the entry gave an agency ICE access to a person, or null: a release date or
     /// other release information answered (GetReleaseInfo permitted), a release notification delivered,
-    /// a transfer to immigration authorities (RecordRelease), an interview the person accepted, or a
-    /// criminal history answered (counted as "other means").
+    /// a transfer to immigration authorities (RecordRelease), or a criminal history answered (counted as
+    /// "other means"). An interview is access too: <see cref="LedgerTally"/> counts it on the request the
+    /// person accepted, since that takes the request's outcome from a later entry.
     /// </summary>
     public static string? AccessMeans(AuditRecord record)
     {
@@ -50,13 +52,10 @@ public static class LedgerCounting
         {
             return "notification";
         }
-        if (method == IngestService + "RecordRelease" && record.ReleaseKind == "transferred_to_immigration" && record.StatusCode == "OK")
+        // An applied release only: a jail system retrying the same event gets a replay, which transfers nobody again.
+        if (method == IngestService + "RecordRelease" && record.ReleaseKind == "transferred_to_immigration" && record.RuleId == "ingest.applied")
         {
             return "transfer";
-        }
-        if (method == "admin/AnswerInterview" && record.RuleId is "interview.accepted" or "interview.accepted-attorney-required")
-        {
-            return "interview";
         }
         return null;
     }
@@ -69,34 +68,43 @@ public static class LedgerCounting
         if (method.StartsWith(RecordsService, StringComparison.Ordinal))
         {
             var name = method[RecordsService.Length..];
-            // A stream's deliveries are what the stream sent, not calls: they count as access, below.
-            if (!(name == "WatchReleaseNotifications" && record.SubjectIdentifier.StartsWith("notification:", StringComparison.Ordinal)))
+            // A stream's deliveries are what the stream sent, not calls: they count as access, below; one
+            // withheld because the policy no longer allowed it counts with the refusals, under its rule.
+            if (name == "WatchReleaseNotifications" && record.SubjectIdentifier.StartsWith("notification:", StringComparison.Ordinal))
+            {
+                denial = record.Decision == nameof(AuditDecision.Deny) ? record.RuleId : null;
+            }
+            else
             {
                 var client = record.ClientId.Length == 0 ? "-" : record.ClientId;
                 callRow = client + " " + name;
                 outcome = Outcome(record);
                 denial = outcome is "denied" or "refused_scope" or "quota" ? (record.RuleId.Length == 0 ? "-" : record.RuleId) : null;
-                anomaly = record.Anomaly.Length > 0 ? client : null;
+                anomaly = outcome == "quota" ? client : null;
                 if (name == "FileDetainer" && record.StatusCode == "OK" && record.RequestType.Length > 0)
                 {
                     detainer = record.RequestType + " " + record.CountyAction;
                 }
-                if (name == "RequestInterview" && record.StatusCode == "OK" && record.CountyAction.Length > 0)
+                // A request put to the person counts where it stands now; LedgerTally follows it to the answer.
+                if (name == "RequestInterview" && record.InterviewRequestId > 0)
                 {
-                    interview = record.CountyAction;
+                    interview = "pending";
                 }
             }
         }
-        else if (method is "admin/AnswerInterview" or "admin/InterviewNoAnswer" or "admin/InterviewCancelled" && record.RuleId.StartsWith("interview.", StringComparison.Ordinal))
-        {
-            interview = record.RuleId["interview.".Length..].Replace('-', '_');
-        }
-        else if (method is "admin/CreateNotice" or "admin/ServeNotice" && record.NoticeKind.Length > 0)
+        else if (method is "admin/CreateNotice" or "admin/ServeNotice" && record.NoticeKind.Length > 0
+            && !(method == "admin/CreateNotice" && record.NoticeKind == "release_date_shared" && record.NoticeRecipient == "person"))
         {
             notice = $"{record.NoticeKind}/{record.NoticeRecipient} {(method == "admin/CreateNotice" ? "created" : "served")}";
         }
         var access = AccessMeans(record);
-        return callRow is null && interview is null && notice is null && access is null
+        // The notice a shared release date owes the person is counted on the entry that shared it (one
+        // notice per answer or notification, by the TRUTH Act), so the two figures are the same sum.
+        if (access is "release_information" or "notification" && record.DisclosedFields.Contains("scheduled_release_date"))
+        {
+            notice = "release_date_shared/person created";
+        }
+        return callRow is null && interview is null && notice is null && access is null && denial is null
             ? null
             : new RequestAtom(callRow, outcome, denial, detainer, access, interview, notice, anomaly);
     }
@@ -125,10 +133,12 @@ public readonly record struct RequestAtom(
     string? CallRow, string? Outcome, string? Denial, string? Detainer, string? Access, string? Interview, string? Notice, string? Anomaly, string? Month = null)
 {
     /// <summary>
-    /// Whether every entry of this atom is ICE access to one person (or the notice that says so): a small
-    /// count of such requests would reveal a small count of people, so it is withheld like one.
+    /// Whether every entry of this atom is about what happened to one person: ICE access (or the notice
+    /// that says so), or an interview request put to a person (counted where the person's answer left
+    /// it). A small count of such entries would reveal a small count of people, so it is withheld like one.
     /// </summary>
-    public bool AccessRelated => Access is not null || Notice?.StartsWith("release_date_shared/", StringComparison.Ordinal) == true;
+    public bool AccessRelated =>
+        Access is not null || Interview is not null || Notice?.StartsWith("release_date_shared/", StringComparison.Ordinal) == true;
 }
 
 /// <summary>One person given ICE access by one entry: the report counts people from these.</summary>

@@ -12,8 +12,16 @@ public sealed class LedgerTally
     private readonly Dictionary<(DateOnly Day, RequestAtom Atom), long> _requests = [];
     private readonly Dictionary<(DateOnly Day, string Policy), PolicyCount> _policies = [];
     private readonly Dictionary<DateOnly, (long First, long Last, long Count)> _days = [];
+    private readonly HashSet<string> _notificationsDelivered = [];
+
+    // Interview requests put to a person, by id, and where each stands (the latest of its status entries).
+    private readonly Dictionary<long, (DateOnly Day, RequestAtom Atom, AccessEvent Person)> _interviews = [];
+    private readonly Dictionary<long, string> _interviewStatus = [];
 
     public ReportAnchor Anchor { get; }
+
+    /// <summary>The first UTC day with an entry, or null for an empty ledger.</summary>
+    public DateOnly? FirstDay => _days.Count == 0 ? null : _days.Keys.Min();
 
     /// <summary>Entries read.</summary>
     public long EntriesRead { get; private set; }
@@ -52,7 +60,24 @@ public sealed class LedgerTally
                 ? policy with { Entries = policy.Entries + 1, FirstSequence = Math.Min(policy.FirstSequence, sequence), LastSequence = Math.Max(policy.LastSequence, sequence) }
                 : new PolicyCount(record.PolicyHash, 1, sequence, sequence);
         }
+        if (record.Method is "admin/AnswerInterview" or "admin/InterviewNoAnswer" or "admin/InterviewCancelled"
+            && record.SubjectIdentifier.StartsWith("interview:", StringComparison.Ordinal)
+            && long.TryParse(record.SubjectIdentifier.AsSpan("interview:".Length), out var changed) && record.RuleId.StartsWith("interview.", StringComparison.Ordinal))
+        {
+            _interviewStatus[changed] = record.RuleId["interview.".Length..].Replace('-', '_');
+        }
         if (LedgerCounting.Classify(record) is not { } atom)
+        {
+            return;
+        }
+        if (atom.Interview is not null && record.InterviewRequestId > 0)
+        {
+            _interviews[(long)record.InterviewRequestId] = (day, atom, new AccessEvent(record.SubjectKey, at, "interview",
+                LedgerCounting.Band(record.SubjectSex), LedgerCounting.Band(record.SubjectAgeBand), LedgerCounting.Band(record.SubjectRaceEthnicity)));
+            return;
+        }
+        // A notification is redelivered until acknowledged (a reconnect, a second stream): ICE access once.
+        if (atom.Access == "notification" && !_notificationsDelivered.Add(record.SubjectIdentifier))
         {
             return;
         }
@@ -73,7 +98,7 @@ public sealed class LedgerTally
     internal Dictionary<RequestAtom, long> Requests(ReportPeriod period)
     {
         var counts = new Dictionary<RequestAtom, long>();
-        foreach (var ((day, atom), count) in _requests)
+        void Count(DateOnly day, RequestAtom atom, long count)
         {
             if (day >= period.From && day < period.To)
             {
@@ -81,7 +106,29 @@ public sealed class LedgerTally
                 counts[key] = counts.GetValueOrDefault(key) + count;
             }
         }
+        foreach (var ((day, atom), count) in _requests)
+        {
+            Count(day, atom, count);
+        }
+        foreach (var (id, (day, atom, _)) in _interviews)
+        {
+            Count(day, Outcome(id, atom), 1);
+        }
         return counts;
+    }
+
+    /// <summary>
+    /// Every ICE access to a person: those counted entry by entry, and each interview request the person
+    /// accepted (as of the anchor), in the month of the request.
+    /// </summary>
+    internal IEnumerable<AccessEvent> AccessEvents() =>
+        Access.Concat(_interviews.Where(i => Outcome(i.Key, i.Value.Atom).Access is not null).Select(i => i.Value.Person));
+
+    // An interview request where its status entries have left it; accepted, it is ICE access by interview.
+    private RequestAtom Outcome(long id, RequestAtom atom)
+    {
+        var status = _interviewStatus.GetValueOrDefault(id, "pending");
+        return atom with { Interview = status, Access = status is "accepted" or "accepted_attorney_required" ? "interview" : null };
     }
 
     internal IReadOnlyList<PolicyCount> Policies(ReportPeriod period) =>

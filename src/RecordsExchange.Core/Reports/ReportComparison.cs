@@ -34,6 +34,7 @@ public static class ReportComparison
         }
         foreach (var table in published.Tables.Select(t => t.Id).Union(recomputed.Tables.Select(t => t.Id)))
         {
+            Check($"{table} (rows, columns, totals, unit)", Shape(published, table), Shape(recomputed, table));
             var (shown, expected) = (Cells(published, table), Cells(recomputed, table));
             foreach (var key in shown.Keys.Union(expected.Keys))
             {
@@ -65,6 +66,11 @@ public static class ReportComparison
         }
         return cells;
     }
+
+    private static string? Shape(TransparencyReport report, string tableId) =>
+        report.Tables.FirstOrDefault(t => t.Id == tableId) is { } t
+            ? $"{t.Unit}; rows {string.Join("|", t.Rows)}; columns {string.Join("|", t.Columns)}; totals {t.RowTotals}/{t.ColumnTotals}"
+            : null;
 
     private static string? Policy(TransparencyReport report, string hash) =>
         report.Policies.FirstOrDefault(p => p.Sha256 == hash) is { } p ? $"{p.Entries} entries, {p.FirstSequence}-{p.LastSequence}" : null;

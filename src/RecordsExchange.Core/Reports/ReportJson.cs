@@ -87,10 +87,15 @@ public static class ReportJson
             var period = root.GetProperty("period");
             var anchor = root.GetProperty("anchor");
             var maximum = root.GetProperty("small_cell_maximum").GetInt32();
-            return new TransparencyReport
+            var parsedPeriod = ReportPeriod.Parse(period.GetProperty("id").GetString()) ?? throw new FormatException("the period id is not a period");
+            if (period.GetProperty("from").GetString() != Day(parsedPeriod.From) || period.GetProperty("to").GetString() != Day(parsedPeriod.To))
+            {
+                throw new FormatException($"the period's from and to do not match its id {parsedPeriod.Id}");
+            }
+            var report = new TransparencyReport
             {
                 County = root.GetProperty("county").GetString() ?? "",
-                Period = ReportPeriod.Parse(period.GetProperty("id").GetString()) ?? throw new FormatException("the period id is not a period"),
+                Period = parsedPeriod,
                 GeneratedAt = DateTimeOffset.Parse(root.GetProperty("generated_at").GetString()!, CultureInfo.InvariantCulture),
                 Anchor = new ReportAnchor(anchor.GetProperty("origin").GetString()!, anchor.GetProperty("tree_size").GetInt64(),
                     anchor.GetProperty("root_hash").GetString()!, anchor.GetProperty("checkpoint").GetString()!),
@@ -104,6 +109,11 @@ public static class ReportJson
                 ServingTimes = root.GetProperty("serving_times").EnumerateArray().Select(s => new ServingTime(s.GetProperty("kind").GetString()!,
                     s.GetProperty("median_hours").GetDouble(), s.GetProperty("longest_hours").GetDouble())).ToList(),
             };
+            // Every key once: a figure named twice could show one value and be checked under another.
+            Unique(report.Tables.Select(t => t.Id), "table");
+            Unique(report.Policies.Select(p => p.Sha256), "policy");
+            Unique(report.ServingTimes.Select(s => s.Kind), "serving time");
+            return report;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
@@ -159,7 +169,28 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
-    private static ReportTable ReadTable(JsonElement table, string smallLabel) => new()
+    private static void Unique(IEnumerable<string> keys, string what)
+    {
+        if (keys.GroupBy(k => k).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new FormatException($"the {what} '{twice.Key}' appears more than once");
+        }
+    }
+
+    private static ReportTable ReadTable(JsonElement element, string smallLabel)
+    {
+        var table = ReadCells(element, smallLabel);
+        Unique(table.Rows, $"row of table {table.Id}");
+        Unique(table.Columns, $"column of table {table.Id}");
+        var (rows, columns) = (table.Rows.Count + (table.ColumnTotals ? 1 : 0), table.Columns.Count + (table.RowTotals ? 1 : 0));
+        if (table.Cells.Count != rows || table.Cells.Any(r => r.Count != columns))
+        {
+            throw new FormatException($"table {table.Id} must have {rows} rows of {columns} cells (its rows and columns, and their totals)");
+        }
+        return table;
+    }
+
+    private static ReportTable ReadCells(JsonElement table, string smallLabel) => new()
     {
         Id = table.GetProperty("id").GetString()!,
         Unit = table.GetProperty("unit").GetString()!,

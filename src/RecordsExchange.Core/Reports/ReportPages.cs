@@ -219,7 +219,8 @@ public static class ReportPages
                     : $"<rect x=\"{x}\" y=\"{Base - height}\" width=\"{slot - 6}\" height=\"{height}\" fill=\"#2b5d8c\"/>";
                 Line(bar);
                 Line($"<text x=\"{x + (slot - 6) / 2}\" y=\"{Base - height - 4}\" text-anchor=\"middle\">{E(labels.Cell(totals[r]))}</text>");
-                Line($"<text x=\"{x + (slot - 6) / 2}\" y=\"{Base + 14}\" text-anchor=\"middle\">{E(labels.Texts[$"months.{months[r][5..]}"][..3])}</text>");
+                // The month's number on the axis: short in every language; the text alternative names it in full.
+                Line($"<text x=\"{x + (slot - 6) / 2}\" y=\"{Base + 14}\" text-anchor=\"middle\">{E(months[r][5..])}</text>");
             }
             Line($"</svg><figcaption>{E(title)}</figcaption></figure>");
         }

@@ -26,26 +26,41 @@ public enum CellState
 public sealed record SuppressionFigure(int[] Atoms, long Value, bool MaySuppress, bool IsTotal);
 
 /// <summary>
+/// A total and the counts that add up to it (a row with its row total, a column with its column
+/// total): readers combine these with what they know of withheld counts (at least 1, a small one at
+/// most the maximum) to narrow them down.
+/// </summary>
+public sealed record SuppressionLine(int Total, int[] Parts);
+
+/// <summary>
 /// Small-cell suppression for a set of linked counts. Every count that may be suppressed and is between
-/// 1 and the maximum is withheld (shown as the range, never 0, never the value). Then, while any
-/// withheld count is still a linear combination of the published ones (so a reader could work it out
-/// by adding and subtracting: from a row or column total, across tables, or any other way), the
-/// smallest published count that this combination uses is withheld as well, cells before totals.
-/// What is left cannot be derived by arithmetic on what is published.
+/// 1 and the maximum is withheld (shown as the range, never 0, never the value). Then two checks run in
+/// turn until neither finds anything: (1) no withheld count may be a linear combination of the published
+/// ones (so that adding and subtracting, from a row or column total, across tables, or any other way,
+/// never gives it); (2) along each line (a total and its parts) no withheld count may be pinned to one
+/// value by the bounds a reader knows: a withheld count is at least 1 (a 0 is never withheld), a small
+/// one at most the maximum, and one withheld to protect another (a complement) is above the maximum
+/// when it counts people. Each time, the smallest published count that the derivation uses is withheld
+/// as well, cells before totals.
 /// </summary>
 /// <remarks>
-/// Linear algebra over the atoms: a withheld count is derivable exactly when its atom vector lies in the
-/// span of the published counts' vectors. Counts are 0/1 vectors over a few hundred atoms, so plain
-/// Gaussian elimination with partial pivoting in doubles is exact enough (coefficients stay small); a
-/// test checks it against an independent graph argument on random tables. Only the connected groups
-/// of counts that contain a withheld count are solved. It guards against exact derivation; it does not
-/// try to stop a reader from narrowing a withheld count to a smaller range by inequalities.
+/// (1) is linear algebra over the atoms: a withheld count is derivable exactly when its atom vector lies
+/// in the span of the published counts' vectors. Counts are 0/1 vectors over a few hundred atoms, so
+/// Gaussian elimination in doubles is exact enough (coefficients stay small); a test checks it against
+/// an independent graph argument and exact integer ranks on random tables. Only the connected groups of
+/// counts that contain a withheld count are solved. (2) propagates bounds along lines, which is what a
+/// reader does with a table; it is not a full integer program across tables, so a determined reader
+/// combining inequalities from several tables may still narrow a withheld count's range (never, by (1),
+/// to one value by arithmetic alone).
 /// </remarks>
 public static class SmallCellSuppression
 {
     private const double Epsilon = 1e-7;
 
-    public static CellState[] Apply(IReadOnlyList<SuppressionFigure> figures, int maximum)
+    // An upper bound for counts nobody has bounded: large, yet far from overflowing when added up.
+    private const long Unbounded = 1L << 40;
+
+    public static CellState[] Apply(IReadOnlyList<SuppressionFigure> figures, int maximum, IReadOnlyList<SuppressionLine>? lines = null)
     {
         var states = new CellState[figures.Count];
         if (maximum <= 0)
@@ -59,24 +74,117 @@ public static class SmallCellSuppression
                 states[i] = CellState.Small;
             }
         }
-        foreach (var group in LinkedGroups(figures))
+        var groups = LinkedGroups(figures);
+        while (true)
         {
-            if (group.Any(i => states[i] != CellState.Published))
+            foreach (var group in groups.Where(g => g.Any(i => states[i] != CellState.Published)))
             {
-                SuppressComplements(figures, group, states);
+                SuppressComplements(figures, group, states, maximum);
             }
+            if (PinnedByBounds(figures, states, maximum, lines ?? []) is not { } pinned)
+            {
+                return states;
+            }
+            if (NearestComplement(figures, states, lines!, pinned, maximum) is not { } next)
+            {
+                // No published count is tied to it any more: withholding more cannot help.
+                return states;
+            }
+            states[next] = CellState.Complementary;
         }
-        return states;
+    }
+
+    /// <summary>
+    /// The published count to withhold so that a pinned count can move: the smallest on a line through
+    /// it, cells before totals; failing that, on the lines reached from those through withheld counts
+    /// (a pin can come from bounds several lines away).
+    /// </summary>
+    private static int? NearestComplement(IReadOnlyList<SuppressionFigure> figures, CellState[] states, IReadOnlyList<SuppressionLine> lines, int pinned, int maximum)
+    {
+        var reached = new HashSet<int> { pinned };
+        var used = new HashSet<SuppressionLine>();
+        while (true)
+        {
+            var level = lines.Where(l => !used.Contains(l) && l.Parts.Append(l.Total).Any(reached.Contains)).ToList();
+            if (level.Count == 0)
+            {
+                return null;
+            }
+            var members = level.SelectMany(l => l.Parts.Append(l.Total)).Distinct().ToList();
+            var candidates = members.Where(i => states[i] == CellState.Published && figures[i].Value > 0).ToList();
+            if (candidates.Count > 0)
+            {
+                return Preferred(candidates, figures, maximum);
+            }
+            used.UnionWith(level);
+            reached.UnionWith(members);
+        }
     }
 
     /// <summary>Whether the count at <paramref name="index"/> can be worked out from the counts not withheld in <paramref name="states"/>.</summary>
     public static bool IsDerivable(IReadOnlyList<SuppressionFigure> figures, CellState[] states, int index)
     {
-        var group = LinkedGroups(figures).Single(g => g.Contains(index));
-        return new Span(figures, group, states).Combination(index) is not null;
+        var group = LinkedGroups(figures).SingleOrDefault(g => g.Contains(index));
+        return group is null || new Span(figures, group, states).Combination(index) is not null;
     }
 
-    private static void SuppressComplements(IReadOnlyList<SuppressionFigure> figures, List<int> group, CellState[] states)
+    /// <summary>
+    /// A withheld count that the bounds a reader knows pin to one value along the lines, or null.
+    /// Bounds are propagated over all lines until they settle (each pass can only narrow them).
+    /// </summary>
+    private static int? PinnedByBounds(IReadOnlyList<SuppressionFigure> figures, CellState[] states, int maximum, IReadOnlyList<SuppressionLine> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return null;
+        }
+        var low = new long[figures.Count];
+        var high = new long[figures.Count];
+        for (var i = 0; i < figures.Count; i++)
+        {
+            (low[i], high[i]) = states[i] switch
+            {
+                CellState.Published => (figures[i].Value, figures[i].Value),
+                CellState.Small => (1, maximum),
+                _ => (figures[i].MaySuppress ? maximum + 1 : 1, Unbounded),
+            };
+        }
+        for (var pass = 0; pass < 100; pass++)
+        {
+            var changed = false;
+            foreach (var line in lines)
+            {
+                var (sumLow, sumHigh) = (line.Parts.Sum(p => low[p]), line.Parts.Sum(p => high[p]));
+                changed |= Narrow(line.Total, sumLow, sumHigh);
+                foreach (var part in line.Parts)
+                {
+                    changed |= Narrow(part, low[line.Total] - (sumHigh - high[part]), high[line.Total] - (sumLow - low[part]));
+                }
+            }
+            if (!changed)
+            {
+                break;
+            }
+        }
+        var pinned = lines.SelectMany(line => line.Parts.Append(line.Total)).Where(f => states[f] != CellState.Published && low[f] >= high[f]).ToList();
+        return pinned.Count == 0 ? null : pinned.Min();
+
+        bool Narrow(int figure, long newLow, long newHigh)
+        {
+            var changed = false;
+            if (newLow > low[figure])
+            {
+                (low[figure], changed) = (newLow, true);
+            }
+            if (newHigh < high[figure])
+            {
+                (high[figure], changed) = (Math.Max(newHigh, low[figure]), true);
+            }
+            return changed;
+        }
+    }
+
+    private static void SuppressComplements(IReadOnlyList<SuppressionFigure> figures, List<int> group, CellState[] states, int maximum)
     {
         while (true)
         {
@@ -88,15 +196,18 @@ public static class SmallCellSuppression
             {
                 return;
             }
-            // Withhold the smallest count the derivation needs; cells before totals; then the earliest.
-            var next = derivable.Uses
-                .OrderBy(i => figures[i].IsTotal)
-                .ThenBy(i => figures[i].Value)
-                .ThenBy(i => i)
-                .First();
+            var next = Preferred(derivable.Uses, figures, maximum);
             states[next] = CellState.Complementary;
         }
     }
+
+    /// <summary>
+    /// Which of the candidates to withhold: a cell before a total (readers keep the totals), a count above
+    /// the maximum before a small one (withholding a 1 beside a 1 leaves a sum of 2, which pins both and
+    /// spreads suppression), then the smallest, then the earliest.
+    /// </summary>
+    private static int Preferred(IEnumerable<int> candidates, IReadOnlyList<SuppressionFigure> figures, int maximum) =>
+        candidates.OrderBy(i => figures[i].IsTotal).ThenBy(i => figures[i].Value <= maximum).ThenBy(i => figures[i].Value).ThenBy(i => i).First();
 
     // Counts linked through shared atoms, transitively; counts of 0 (no atoms) are never linked or withheld.
     private static List<List<int>> LinkedGroups(IReadOnlyList<SuppressionFigure> figures)

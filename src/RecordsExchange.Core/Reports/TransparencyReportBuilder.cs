@@ -18,7 +18,7 @@ public static class TransparencyReportBuilder
             new("detainers", ReportTable.Requests, LedgerCounting.DetainerActions, true, true, a => a.Detainer is { } d ? Split(d) : null, LedgerCounting.DetainerTypes),
             new("ice_access_events", ReportTable.Requests, LedgerCounting.Means, true, true, a => a.Access is { } means ? (a.Month!, means) : null, months),
             new("notices", ReportTable.Requests, ["created", "served"], false, true, a => a.Notice is { } n ? Split(n) : null, LedgerCounting.NoticeRows),
-            new("interviews", ReportTable.Requests, [ReportTable.Requests], false, false, a => a.Interview is { } i ? (i, ReportTable.Requests) : null, LedgerCounting.InterviewRows),
+            new("interviews", ReportTable.Requests, [ReportTable.Requests], false, true, a => a.Interview is { } i ? (i, ReportTable.Requests) : null, LedgerCounting.InterviewRows),
             new("quota_anomalies", ReportTable.Requests, [ReportTable.Requests], false, true, a => a.Anomaly is { } client ? (client, ReportTable.Requests) : null),
         };
         var peopleTables = new TableSpec<PersonAtom>[]
@@ -42,8 +42,10 @@ public static class TransparencyReportBuilder
             Policies = tally.Policies(period),
             Tables = [.. Tabulate(requestTables, tally.Requests(period), a => a.AccessRelated, smallCellMaximum),
                       .. Tabulate(peopleTables, People(tally, period), _ => true, smallCellMaximum)],
+            // A median of a few notices is close to one person's case: only kinds with more served than the small-count maximum.
             ServingTimes = tally.Served.Where(s => period.Contains(new DateTimeOffset(s.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)))
                 .GroupBy(s => s.Kind)
+                .Where(g => g.Count() > smallCellMaximum)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Serving(g.Key, g.Select(s => s.Hours)))
                 .ToList(),
@@ -57,7 +59,7 @@ public static class TransparencyReportBuilder
     private static Dictionary<PersonAtom, long> People(LedgerTally tally, ReportPeriod period)
     {
         var people = new Dictionary<PersonAtom, long>();
-        var firsts = tally.Access.Where(a => period.Contains(a.At)).GroupBy(a => a.Subject).Select(g => g.MinBy(a => a.At));
+        var firsts = tally.AccessEvents().Where(a => period.Contains(a.At)).GroupBy(a => a.Subject).Select(g => g.MinBy(a => a.At));
         foreach (var first in firsts)
         {
             var atom = new PersonAtom(ReportPeriod.MonthOf(DateOnly.FromDateTime(first.At.UtcDateTime)), first.Means, first.Sex, first.AgeBand, first.RaceEthnicity);
@@ -71,6 +73,7 @@ public static class TransparencyReportBuilder
     {
         var atoms = counts.Keys.ToList();
         var figures = new List<SuppressionFigure>();
+        var lines = new List<SuppressionLine>();
         var layouts = new List<(TableSpec<T> Spec, IReadOnlyList<string> Rows, int[,] Figure)>();
         foreach (var spec in specs)
         {
@@ -97,9 +100,18 @@ public static class TransparencyReportBuilder
                         members.Length > 0 && members.All(i => accessRelated(atoms[i])), isTotalRow || isTotalColumn));
                 }
             }
+            // Each row with its row total and each column with its column total is a line readers add up.
+            for (var r = 0; r < rowCount && spec.RowTotals; r++)
+            {
+                lines.Add(new SuppressionLine(figure[r, spec.Columns.Count], [.. Enumerable.Range(0, spec.Columns.Count).Select(c => figure[r, c])]));
+            }
+            for (var c = 0; c < columnCount && spec.ColumnTotals; c++)
+            {
+                lines.Add(new SuppressionLine(figure[rows.Count, c], [.. Enumerable.Range(0, rows.Count).Select(r => figure[r, c])]));
+            }
             layouts.Add((spec, rows, figure));
         }
-        var states = SmallCellSuppression.Apply(figures, maximum);
+        var states = SmallCellSuppression.Apply(figures, maximum, lines);
         return layouts.Select(layout => new ReportTable
         {
             Id = layout.Spec.Id,

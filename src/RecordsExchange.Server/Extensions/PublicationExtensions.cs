@@ -122,7 +122,8 @@ public static class PublicationExtensions
                 "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         }
         var language = format == "json" ? "" : Language(http, published.Languages);
-        var etag = $"\"{published.TreeSize}-{period.Id}-{language}-{format}\"";
+        // The day is part of it: the periods offered change with the date even without a new checkpoint.
+        var etag = $"\"{published.TreeSize}-{published.Today:yyyyMMdd}-{period.Id}-{language}-{format}\"";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "public, max-age=60";
         http.Response.Headers.Vary = "Accept-Language";
@@ -138,8 +139,11 @@ public static class PublicationExtensions
     // ?lang= when it names a language there are texts for; else the first of Accept-Language (by quality) that does; else English.
     private static string Language(HttpContext http, IReadOnlyList<string> languages)
     {
+        // A file for the exact tag (pt-BR) first, then for its language (es-MX → es).
         string? Supported(string? tag) =>
-            tag is null ? null : languages.FirstOrDefault(l => string.Equals(l, tag.Split('-')[0], StringComparison.OrdinalIgnoreCase));
+            tag is null ? null
+            : languages.FirstOrDefault(l => string.Equals(l, tag, StringComparison.OrdinalIgnoreCase))
+              ?? languages.FirstOrDefault(l => string.Equals(l, tag.Split('-')[0], StringComparison.OrdinalIgnoreCase));
         if (Supported(http.Request.Query["lang"].ToString()) is { } chosen)
         {
             return chosen;

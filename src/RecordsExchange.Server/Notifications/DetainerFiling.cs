@@ -42,7 +42,8 @@ public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader,
             Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted, Reason = decision.Reason,
         };
         await store.FileAsync(detainer, copy, cancellationToken);
-        await notices.RecordAsync([copy], cancellationToken);
+        // The notice is stored: its entry is written even if the caller gives up now.
+        await notices.RecordAsync([copy], CancellationToken.None);
         return (detainer, decision);
     }
 }

@@ -45,7 +45,9 @@ public sealed class InterviewRequests(RecordsQueries records, RecordsReader read
             Agency = call.AgencyForNotices, WillComply = true, Reason = decision.Reason,
         };
         var (id, _) = await store.FileAsync(interview, consent, cancellationToken);
-        await notices.RecordAsync([consent], cancellationToken);
+        audit.Entry.InterviewRequestId = id;
+        // The form is stored: its entry is written even if the caller gives up now.
+        await notices.RecordAsync([consent], CancellationToken.None);
         return (id, decision);
     }
 

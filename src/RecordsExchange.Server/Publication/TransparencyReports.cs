@@ -37,7 +37,7 @@ public sealed class TransparencyReports(LedgerReader ledger, LedgerCheckpoints c
             tally.Add(bytes);
         }
         var texts = ReportTexts.LoadDirectory(settings.ResolvedTextsPath);
-        List<ReportPeriod> periods = [.. ReportPeriod.OfYear(today.Year, today), ReportPeriod.Year(today.Year - 1)];
+        var periods = PublishedPeriods(tally.FirstDay ?? today, today, settings.PublishThrough);
         var reports = periods.ToDictionary(p => p.Id, p => TransparencyReportBuilder.Build(tally, p, settings.County, settings.SmallCellMaximum, now));
         var rendered = new Dictionary<(string Period, string Language, string Format), byte[]>();
         foreach (var (id, report) in reports)
@@ -52,6 +52,36 @@ public sealed class TransparencyReports(LedgerReader ledger, LedgerCheckpoints c
         var published = new Published(checkpoint.TreeSize, today, periods, texts.Keys.ToList(), reports, rendered);
         Volatile.Write(ref _published, published);
         return published;
+    }
+
+    /// <summary>
+    /// Calendar years only, newest first: the current one up to what <paramref name="through"/> allows,
+    /// then every earlier year with entries (and always the year before). Overlapping periods (a year and its months) side by side
+    /// would let a reader subtract one from the other and recover withheld counts; any other period is
+    /// for county staff (<c>rx report period</c>), not published.
+    /// </summary>
+    public static IReadOnlyList<ReportPeriod> PublishedPeriods(DateOnly firstDay, DateOnly today, PublishThrough through)
+    {
+        var end = through switch
+        {
+            PublishThrough.Day => today,
+            PublishThrough.Month => new DateOnly(today.Year, today.Month, 1),
+            _ => today.AddDays(1),
+        };
+        var periods = new List<ReportPeriod>();
+        for (var year = today.Year; year >= Math.Min(firstDay.Year, today.Year - 1); year--)
+        {
+            var whole = ReportPeriod.Year(year);
+            if (through == PublishThrough.Checkpoint || whole.To <= end)
+            {
+                periods.Add(whole);
+            }
+            else if (whole.From < end)
+            {
+                periods.Add(ReportPeriod.Range(whole.From, end));
+            }
+        }
+        return periods;
     }
 
     /// <summary>The reports of one computation and their rendered forms.</summary>

@@ -276,6 +276,9 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<long?>("InterviewRequestId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Justification")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");

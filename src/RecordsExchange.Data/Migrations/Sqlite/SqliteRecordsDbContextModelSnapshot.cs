@@ -268,6 +268,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("InterviewRequestId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Justification")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
