@@ -16,11 +16,11 @@ public sealed class TransparencyOptions
 
     /// <summary>
     /// How far the public report reaches. Every new publication that changes a figure tells a reader
-    /// what happened between the two; publishing only whole months means that difference is a month's
-    /// figures, which the report already shows (suppressed). Development shows everything up to the
+    /// what happened between the two, with the demographic bands of the people it concerns: by default
+    /// only closed years are published, each once it is final. Development shows everything up to the
     /// latest checkpoint, so a demo call appears at once.
     /// </summary>
-    public PublishThrough PublishThrough { get; set; } = PublishThrough.Month;
+    public PublishThrough PublishThrough { get; set; } = PublishThrough.Year;
 
     /// <summary>Counts of people from 1 to this are shown only as a range; 0 turns suppression off.</summary>
     public int SmallCellMaximum { get; set; } = 10;
@@ -43,6 +43,9 @@ public enum PublishThrough
 
     /// <summary>Up to the end of the last whole month (UTC).</summary>
     Month,
+
+    /// <summary>Whole years only: the current year appears once it has ended.</summary>
+    Year,
 }
 
 internal sealed class TransparencyOptionsValidator : IValidateOptions<TransparencyOptions>

@@ -76,7 +76,7 @@ public sealed class SmallCellSuppressionTests
             // A row, a column and the totals are equations among the cells. A withheld count is fixed by
             // them exactly when its edge is a bridge among the withheld edges (no cycle to shift it along).
             var withheld = Enumerable.Range(0, table.Figures.Count).Where(i => states[i] != CellState.Published).ToList();
-            foreach (var i in withheld)
+            foreach (var i in withheld.Where(i => states[i] == CellState.Small))
             {
                 Assert.False(IsBridge(table.Edges, withheld, i), $"round {round}: withheld count {i} ({table.Figures[i].Value}) can be worked out from the published ones");
             }
@@ -133,7 +133,7 @@ public sealed class SmallCellSuppressionTests
 
             var published = Enumerable.Range(0, figures.Count).Where(i => states[i] == CellState.Published).Select(i => figures[i].Atoms).ToList();
             var baseRank = Rank(published, atoms.Count);
-            foreach (var i in Enumerable.Range(0, figures.Count).Where(i => states[i] != CellState.Published))
+            foreach (var i in Enumerable.Range(0, figures.Count).Where(i => states[i] == CellState.Small))
             {
                 Assert.True(Rank([.. published, figures[i].Atoms], atoms.Count) > baseRank, $"round {round}: withheld count {i} is a combination of published counts");
             }
@@ -162,7 +162,7 @@ public sealed class SmallCellSuppressionTests
 
             var states = SmallCellSuppression.Apply(table.Figures, Maximum, table.Lines);
 
-            foreach (var f in Enumerable.Range(0, table.Figures.Count).Where(i => states[i] != CellState.Published))
+            foreach (var f in Enumerable.Range(0, table.Figures.Count).Where(i => states[i] == CellState.Small))
             {
                 Assert.True(HasOtherSolution(table, states, f), $"round {round}: withheld count {f} ({table.Figures[f].Value}) has only one possible value: "
                     + string.Join(" ", table.Figures.Select((x, i) => $"{x.Value}{(states[i] == CellState.Published ? "" : states[i] == CellState.Small ? "s" : "c")}")));
@@ -184,6 +184,28 @@ public sealed class SmallCellSuppressionTests
         var states = SmallCellSuppression.Apply(figures, Maximum, [new SuppressionLine(3, [0, 1, 2])]);
 
         Assert.Equal([CellState.Small, CellState.Small, CellState.Complementary, CellState.Published], states);
+    }
+
+    [Fact]
+    public void ACountPinnedWhateverIsWithheld_DoesNotEmptyTheRestOfTheTable()
+    {
+        // Ten months with 1 transfer, two with none, beside 20 answers a month: the transfers are pinned
+        // (ten counts of at least 1 under a total of at most 10) however much else is withheld.
+        var values = new long[12, 2];
+        for (var month = 0; month < 12; month++)
+        {
+            (values[month, 0], values[month, 1]) = (month < 10 ? 1 : 0, 20);
+        }
+        var table = WithTotals(values);
+
+        var states = SmallCellSuppression.Apply(table.Figures, Maximum, table.Lines);
+
+        Assert.All(Enumerable.Range(0, 10), month => Assert.Equal(CellState.Small, states[table.Index[month, 0]]));
+        // Each month's answers go with its transfer (its row total would give it away); the rest stays.
+        Assert.Equal([CellState.Published, CellState.Published], new[] { 10, 11 }.Select(month => states[table.Index[month, 1]]));
+        Assert.All(Enumerable.Range(0, 12), month => Assert.Equal(CellState.Published, states[table.Index[month, 2]]));
+        // The transfers' total would be the grand total less the answers': one of those two goes, not both.
+        Assert.Equal((CellState.Complementary, CellState.Published), (states[table.Index[12, 1]], states[table.Index[12, 2]]));
     }
 
     [Fact]

@@ -85,15 +85,18 @@ public static class LedgerCounting
                 {
                     detainer = record.RequestType + " " + record.CountyAction;
                 }
-                // A request put to the person counts where it stands now; LedgerTally follows it to the answer.
+                // A request put to the person counts where it stands now (LedgerTally follows it to the
+                // answer), and with it the consent form it owes, so that the two are one sum.
                 if (name == "RequestInterview" && record.InterviewRequestId > 0)
                 {
-                    interview = "pending";
+                    (interview, notice) = ("pending", "interview_consent/person created");
                 }
             }
         }
+        // The notices owed to the person for a shared release date or an interview request are counted on
+        // the entry that owes them (below, and above); their own creation entries would count them twice.
         else if (method is "admin/CreateNotice" or "admin/ServeNotice" && record.NoticeKind.Length > 0
-            && !(method == "admin/CreateNotice" && record.NoticeKind == "release_date_shared" && record.NoticeRecipient == "person"))
+            && !(method == "admin/CreateNotice" && record.NoticeKind is "release_date_shared" or "interview_consent" && record.NoticeRecipient == "person"))
         {
             notice = $"{record.NoticeKind}/{record.NoticeRecipient} {(method == "admin/CreateNotice" ? "created" : "served")}";
         }
@@ -138,7 +141,8 @@ public readonly record struct RequestAtom(
     /// it). A small count of such entries would reveal a small count of people, so it is withheld like one.
     /// </summary>
     public bool AccessRelated =>
-        Access is not null || Interview is not null || Notice?.StartsWith("release_date_shared/", StringComparison.Ordinal) == true;
+        Access is not null || Interview is not null
+        || Notice?.StartsWith("release_date_shared/", StringComparison.Ordinal) == true || Notice?.StartsWith("interview_consent/", StringComparison.Ordinal) == true;
 }
 
 /// <summary>One person given ICE access by one entry: the report counts people from these.</summary>

@@ -59,8 +59,9 @@ public static class ReportComparison
         {
             for (var c = 0; c < table.Cells[r].Count; c++)
             {
-                var row = r < table.Rows.Count ? table.Rows[r] : "total";
-                var column = c < table.Columns.Count ? table.Columns[c] : "total";
+                // Totals by position, so a row a county happens to name "total" is never confused with them.
+                var row = r < table.Rows.Count ? table.Rows[r] : "(total)";
+                var column = c < table.Columns.Count ? table.Columns[c] : "(total)";
                 cells[$"{row}, {column}"] = ReportJson.Show(table.Cells[r][c], report.SmallLabel);
             }
         }

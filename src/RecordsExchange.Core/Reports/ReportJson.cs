@@ -78,7 +78,8 @@ public static class ReportJson
     {
         try
         {
-            using var document = JsonDocument.Parse(utf8.ToArray());
+            // A property given twice would be read one way here and another way by someone else.
+            using var document = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.GetProperty("format").GetString() != TransparencyReport.FormatName)
             {

@@ -35,9 +35,9 @@ public sealed record SuppressionLine(int Total, int[] Parts);
 /// <summary>
 /// Small-cell suppression for a set of linked counts. Every count that may be suppressed and is between
 /// 1 and the maximum is withheld (shown as the range, never 0, never the value). Then two checks run in
-/// turn until neither finds anything: (1) no withheld count may be a linear combination of the published
+/// turn until neither finds anything: (1) no small count may be a linear combination of the published
 /// ones (so that adding and subtracting, from a row or column total, across tables, or any other way,
-/// never gives it); (2) along each line (a total and its parts) no withheld count may be pinned to one
+/// never gives it); (2) along each line (a total and its parts) no small count may be pinned to one
 /// value by the bounds a reader knows: a withheld count is at least 1 (a 0 is never withheld), a small
 /// one at most the maximum, and one withheld to protect another (a complement) is above the maximum
 /// when it counts people. Each time, the smallest published count that the derivation uses is withheld
@@ -49,7 +49,10 @@ public sealed record SuppressionLine(int Total, int[] Parts);
 /// Gaussian elimination in doubles is exact enough (coefficients stay small); a test checks it against
 /// an independent graph argument and exact integer ranks on random tables. Only the connected groups of
 /// counts that contain a withheld count are solved. (2) propagates bounds along lines, which is what a
-/// reader does with a table; it is not a full integer program across tables, so a determined reader
+/// reader does with a table (and between the same count in two tables); a count that stays pinned
+/// whatever else is withheld (ten months of 1 under a total of at most 10: every neighbour withheld
+/// already) is left as it is rather than emptying the table. It is not a full integer program across
+/// tables, so a determined reader
 /// combining inequalities from several tables may still narrow a withheld count's range (never, by (1),
 /// to one value by arithmetic alone).
 /// </remarks>
@@ -75,50 +78,96 @@ public static class SmallCellSuppression
             }
         }
         var groups = LinkedGroups(figures);
+        var allLines = WithSameCounts(figures, lines ?? []);
+        // Counts pinned however much else is withheld (ten months of 1 under a total of at most 10):
+        // nothing more can be done for them, and they must not make the rest of the table disappear.
+        var hopeless = new HashSet<int>();
         while (true)
         {
             foreach (var group in groups.Where(g => g.Any(i => states[i] != CellState.Published)))
             {
                 SuppressComplements(figures, group, states, maximum);
             }
-            if (PinnedByBounds(figures, states, maximum, lines ?? []) is not { } pinned)
+            if (PinnedByBounds(figures, states, maximum, allLines, hopeless) is not { } pinned)
             {
                 return states;
             }
-            if (NearestComplement(figures, states, lines!, pinned, maximum) is not { } next)
+            if (Unpinning(figures, states, maximum, allLines, groups, pinned) is { } next)
             {
-                // No published count is tied to it any more: withholding more cannot help.
-                return states;
+                states[next] = CellState.Complementary;
             }
-            states[next] = CellState.Complementary;
+            else
+            {
+                hopeless.Add(pinned);
+            }
         }
     }
 
     /// <summary>
-    /// The published count to withhold so that a pinned count can move: the smallest on a line through
-    /// it, cells before totals; failing that, on the lines reached from those through withheld counts
-    /// (a pin can come from bounds several lines away).
+    /// The published count to withhold so that a pinned count can move. Looking outward from it (the
+    /// lines through it, then the lines reached from those through withheld counts), the first count
+    /// whose withholding alone unpins it; else, when withholding all of them at once would unpin it, the
+    /// nearest preferred one (more follow in the next rounds); null when even that would not help.
     /// </summary>
-    private static int? NearestComplement(IReadOnlyList<SuppressionFigure> figures, CellState[] states, IReadOnlyList<SuppressionLine> lines, int pinned, int maximum)
+    private static int? Unpinning(IReadOnlyList<SuppressionFigure> figures, CellState[] states, int maximum, IReadOnlyList<SuppressionLine> lines, List<List<int>> groups, int pinned)
     {
         var reached = new HashSet<int> { pinned };
         var used = new HashSet<SuppressionLine>();
+        var nearest = new List<int>();
+        var all = new List<int>();
         while (true)
         {
             var level = lines.Where(l => !used.Contains(l) && l.Parts.Append(l.Total).Any(reached.Contains)).ToList();
             if (level.Count == 0)
             {
-                return null;
+                break;
             }
             var members = level.SelectMany(l => l.Parts.Append(l.Total)).Distinct().ToList();
-            var candidates = members.Where(i => states[i] == CellState.Published && figures[i].Value > 0).ToList();
-            if (candidates.Count > 0)
+            var candidates = Ordered(members.Where(i => states[i] == CellState.Published && figures[i].Value > 0 && !all.Contains(i)), figures, maximum).ToList();
+            foreach (var candidate in candidates)
             {
-                return Preferred(candidates, figures, maximum);
+                if (!StillPinned([candidate]))
+                {
+                    return candidate;
+                }
             }
+            if (nearest.Count == 0)
+            {
+                nearest = candidates;
+            }
+            all.AddRange(candidates);
             used.UnionWith(level);
             reached.UnionWith(members);
         }
+        return nearest.Count > 0 && !StillPinned(all) ? nearest[0] : null;
+
+        // Tried with what withholding them entails (the same count in another table, a total made derivable).
+        bool StillPinned(List<int> withheld)
+        {
+            var trial = (CellState[])states.Clone();
+            foreach (var candidate in withheld)
+            {
+                trial[candidate] = CellState.Complementary;
+            }
+            foreach (var group in groups.Where(g => g.Any(withheld.Contains)))
+            {
+                SuppressComplements(figures, group, trial, maximum);
+            }
+            return Pinned(figures, trial, maximum, lines).Contains(pinned);
+        }
+    }
+
+    // Figures that are the same count (the same atoms) in different tables bound each other too.
+    private static List<SuppressionLine> WithSameCounts(IReadOnlyList<SuppressionFigure> figures, IReadOnlyList<SuppressionLine> lines)
+    {
+        var all = lines.ToList();
+        foreach (var same in Enumerable.Range(0, figures.Count).Where(i => figures[i].Atoms.Length > 0)
+            .GroupBy(i => string.Join(',', figures[i].Atoms)).Where(g => g.Count() > 1))
+        {
+            var first = same.First();
+            all.AddRange(same.Skip(1).Select(other => new SuppressionLine(first, [other])));
+        }
+        return all;
     }
 
     /// <summary>Whether the count at <paramref name="index"/> can be worked out from the counts not withheld in <paramref name="states"/>.</summary>
@@ -128,16 +177,20 @@ public static class SmallCellSuppression
         return group is null || new Span(figures, group, states).Combination(index) is not null;
     }
 
-    /// <summary>
-    /// A withheld count that the bounds a reader knows pin to one value along the lines, or null.
-    /// Bounds are propagated over all lines until they settle (each pass can only narrow them).
-    /// </summary>
-    private static int? PinnedByBounds(IReadOnlyList<SuppressionFigure> figures, CellState[] states, int maximum, IReadOnlyList<SuppressionLine> lines)
+    /// <summary>A withheld count, not already known to be hopeless, that the bounds a reader knows pin to one value along the lines; or null.</summary>
+    private static int? PinnedByBounds(IReadOnlyList<SuppressionFigure> figures, CellState[] states, int maximum, IReadOnlyList<SuppressionLine> lines, HashSet<int> hopeless)
     {
-        if (lines.Count == 0)
-        {
-            return null;
-        }
+        var pinned = Pinned(figures, states, maximum, lines).Where(f => !hopeless.Contains(f)).ToList();
+        return pinned.Count == 0 ? null : pinned.Min();
+    }
+
+    /// <summary>
+    /// The withheld counts that the bounds a reader knows pin to one value: a withheld count is at least 1,
+    /// a small one at most the maximum, a complement of people above it; propagated over all lines until
+    /// the bounds settle (each pass can only narrow them).
+    /// </summary>
+    private static HashSet<int> Pinned(IReadOnlyList<SuppressionFigure> figures, CellState[] states, int maximum, IReadOnlyList<SuppressionLine> lines)
+    {
         var low = new long[figures.Count];
         var high = new long[figures.Count];
         for (var i = 0; i < figures.Count; i++)
@@ -166,8 +219,7 @@ public static class SmallCellSuppression
                 break;
             }
         }
-        var pinned = lines.SelectMany(line => line.Parts.Append(line.Total)).Where(f => states[f] != CellState.Published && low[f] >= high[f]).ToList();
-        return pinned.Count == 0 ? null : pinned.Min();
+        return lines.SelectMany(line => line.Parts.Append(line.Total)).Where(f => states[f] == CellState.Small && low[f] >= high[f]).ToHashSet();
 
         bool Narrow(int figure, long newLow, long newHigh)
         {
@@ -189,16 +241,35 @@ public static class SmallCellSuppression
         while (true)
         {
             var span = new Span(figures, group, states);
-            var derivable = group.Where(i => states[i] != CellState.Published)
+            // Only the small counts need protecting: a complement is a count above the maximum, which
+            // could have been published; learning it matters only if it gives a small one away, which
+            // this same test then finds.
+            var derivable = group.Where(i => states[i] == CellState.Small)
                 .Select(i => (Index: i, Uses: span.Combination(i)))
                 .FirstOrDefault(d => d.Uses is not null);
             if (derivable.Uses is null)
             {
                 return;
             }
-            var next = Preferred(derivable.Uses, figures, maximum);
-            states[next] = CellState.Complementary;
+            states[Breaking(figures, group, states, maximum, derivable.Index, derivable.Uses)] = CellState.Complementary;
         }
+    }
+
+    // Of the counts one derivation uses, in order of preference, the first whose withholding leaves no
+    // derivation at all (another may go round it); else the first. At most 32 tries: each is an elimination.
+    private static int Breaking(IReadOnlyList<SuppressionFigure> figures, List<int> group, CellState[] states, int maximum, int protecting, List<int> uses)
+    {
+        var ordered = Ordered(uses, figures, maximum).ToList();
+        foreach (var candidate in ordered.Take(32))
+        {
+            var trial = (CellState[])states.Clone();
+            trial[candidate] = CellState.Complementary;
+            if (new Span(figures, group, trial).Combination(protecting) is null)
+            {
+                return candidate;
+            }
+        }
+        return ordered[0];
     }
 
     /// <summary>
@@ -206,8 +277,8 @@ public static class SmallCellSuppression
     /// the maximum before a small one (withholding a 1 beside a 1 leaves a sum of 2, which pins both and
     /// spreads suppression), then the smallest, then the earliest.
     /// </summary>
-    private static int Preferred(IEnumerable<int> candidates, IReadOnlyList<SuppressionFigure> figures, int maximum) =>
-        candidates.OrderBy(i => figures[i].IsTotal).ThenBy(i => figures[i].Value <= maximum).ThenBy(i => figures[i].Value).ThenBy(i => i).First();
+    private static IEnumerable<int> Ordered(IEnumerable<int> candidates, IReadOnlyList<SuppressionFigure> figures, int maximum) =>
+        candidates.OrderBy(i => figures[i].IsTotal).ThenBy(i => figures[i].Value <= maximum).ThenBy(i => figures[i].Value).ThenBy(i => i);
 
     // Counts linked through shared atoms, transitively; counts of 0 (no atoms) are never linked or withheld.
     private static List<List<int>> LinkedGroups(IReadOnlyList<SuppressionFigure> figures)

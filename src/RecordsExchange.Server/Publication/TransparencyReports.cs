@@ -10,7 +10,8 @@ namespace RecordsExchange.Server.Publication;
 /// signed checkpoint, for the current year, its quarters and months and the year before, and rendered
 /// once (JSON, and HTML and CSV per language), so a request is served from memory and never recomputes.
 /// </summary>
-public sealed class TransparencyReports(LedgerReader ledger, LedgerCheckpoints checkpoints, IOptions<TransparencyOptions> options, TimeProvider time)
+public sealed class TransparencyReports(
+    LedgerReader ledger, LedgerCheckpoints checkpoints, IOptions<TransparencyOptions> options, IOptions<InterviewOptions> interviews, TimeProvider time)
 {
     private Published? _published;
 
@@ -37,7 +38,10 @@ public sealed class TransparencyReports(LedgerReader ledger, LedgerCheckpoints c
             tally.Add(bytes);
         }
         var texts = ReportTexts.LoadDirectory(settings.ResolvedTextsPath);
-        var periods = PublishedPeriods(tally.FirstDay ?? today, today, settings.PublishThrough);
+        // A day is final once the checkpoint covers every entry recorded in it (a call is recorded when it
+        // starts) and every interview request of it has its answer (or ran out of time).
+        var settled = DateOnly.FromDateTime((checkpoint.SignedAt - TimeSpan.FromHours(1) - interviews.Value.AnswerTimeout).UtcDateTime);
+        var periods = PublishedPeriods(tally.FirstDay ?? today, settled, today, settings.PublishThrough);
         var reports = periods.ToDictionary(p => p.Id, p => TransparencyReportBuilder.Build(tally, p, settings.County, settings.SmallCellMaximum, now));
         var rendered = new Dictionary<(string Period, string Language, string Format), byte[]>();
         foreach (var (id, report) in reports)
@@ -55,28 +59,30 @@ public sealed class TransparencyReports(LedgerReader ledger, LedgerCheckpoints c
     }
 
     /// <summary>
-    /// Calendar years only, newest first: the current one up to what <paramref name="through"/> allows,
-    /// then every earlier year with entries (and always the year before). Overlapping periods (a year and its months) side by side
-    /// would let a reader subtract one from the other and recover withheld counts; any other period is
-    /// for county staff (<c>rx report period</c>), not published.
+    /// Calendar years only, newest first, each as far as <paramref name="through"/> allows and only up to
+    /// days that are <paramref name="settled"/> (final): then every earlier year with entries, the year before
+    /// this one, and at least the latest year that may be shown, even if empty. Overlapping periods (a year and its months) side by side would let
+    /// a reader subtract one from the other and recover withheld counts; any other period is for county
+    /// staff (<c>rx report period</c>), not published.
     /// </summary>
-    public static IReadOnlyList<ReportPeriod> PublishedPeriods(DateOnly firstDay, DateOnly today, PublishThrough through)
+    public static IReadOnlyList<ReportPeriod> PublishedPeriods(DateOnly firstDay, DateOnly settled, DateOnly today, PublishThrough through)
     {
         var end = through switch
         {
-            PublishThrough.Day => today,
-            PublishThrough.Month => new DateOnly(today.Year, today.Month, 1),
-            _ => today.AddDays(1),
+            PublishThrough.Checkpoint => today.AddDays(1),
+            PublishThrough.Day => settled,
+            PublishThrough.Month => new DateOnly(settled.Year, settled.Month, 1),
+            _ => new DateOnly(settled.Year, 1, 1),
         };
         var periods = new List<ReportPeriod>();
-        for (var year = today.Year; year >= Math.Min(firstDay.Year, today.Year - 1); year--)
+        for (var year = today.Year; year >= Math.Min(Math.Min(firstDay.Year, today.Year - 1), end.AddDays(-1).Year); year--)
         {
             var whole = ReportPeriod.Year(year);
             if (through == PublishThrough.Checkpoint || whole.To <= end)
             {
                 periods.Add(whole);
             }
-            else if (whole.From < end)
+            else if (whole.From < end && through != PublishThrough.Year)
             {
                 periods.Add(ReportPeriod.Range(whole.From, end));
             }
