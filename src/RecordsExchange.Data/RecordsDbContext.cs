@@ -26,6 +26,8 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Core.Detainers.OutboxNotification> OutboxNotifications => Set<Core.Detainers.OutboxNotification>();
     public DbSet<Core.Detainers.IngestEvent> IngestEvents => Set<Core.Detainers.IngestEvent>();
     public DbSet<Core.Interviews.InterviewRequest> InterviewRequests => Set<Core.Interviews.InterviewRequest>();
+    public DbSet<Ledger.LedgerIndexRow> LedgerIndex => Set<Ledger.LedgerIndexRow>();
+    public DbSet<Ledger.PolicyVersion> PolicyVersions => Set<Ledger.PolicyVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

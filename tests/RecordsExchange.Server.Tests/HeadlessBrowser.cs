@@ -48,6 +48,28 @@ public sealed class HeadlessBrowser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new page whose browser presents <paramref name="certificate"/> to <paramref name="origin"/> (a smart card's certificate, as the console expects).</summary>
+    public async Task<IPage> NewPageAsync(Uri origin, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, int width = 1280)
+    {
+        Assert.SkipWhen(Browser is null, Missing ?? "");
+        var context = await Browser!.NewContextAsync(new()
+        {
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new() { Width = width, Height = 900 },
+            AcceptDownloads = true,
+            ClientCertificates =
+            [
+                new ClientCertificate
+                {
+                    Origin = origin.GetLeftPart(UriPartial.Authority),
+                    Pfx = certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "browser"),
+                    Passphrase = "browser",
+                },
+            ],
+        });
+        return await context.NewPageAsync();
+    }
+
     /// <summary>Keeps a full-page screenshot as a test artifact; returns its path.</summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {

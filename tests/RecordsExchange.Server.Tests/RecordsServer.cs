@@ -25,6 +25,7 @@ public class RecordsServer : IAsyncLifetime
     public const string OversightId = "test-oversight";
     public const string SecondClientId = "second-agency";
     public const string JmsId = "test-jms";
+    public const string StaffId = "test-staff";
 
     private WebApplication? _app;
 
@@ -84,6 +85,7 @@ public class RecordsServer : IAsyncLifetime
         await registry.RegisterAsync(OversightId, "Test Oversight Body", "OVERSIGHT", Scopes.Oversight, Pki.Oversight);
         await registry.RegisterAsync(SecondClientId, "Second Test Agency", "CA0000002", RecordScopes, Pki.Second);
         await registry.RegisterAsync(JmsId, "Test Jail Management System", "JMS", Scopes.Ingest, Pki.Jms);
+        await registry.RegisterAsync(StaffId, "Test Jail Staff", "STAFF", Scopes.CountyStaff, Pki.Staff);
         await SyncApplicationsAsync();
         await SeedPeopleAsync();
     }
@@ -137,6 +139,18 @@ public class RecordsServer : IAsyncLifetime
     public Task SyncApplicationsAsync() => Services.GetRequiredService<Identity.ClientApplications>().SyncAsync();
 
     /// <summary>A channel that trusts the server but presents no client certificate at all.</summary>
+    /// <summary>An HTTPS client for the console on the agency listener, presenting <paramref name="certificate"/> (none: the handshake fails), trusting the county CA; redirects are not followed.</summary>
+    public HttpClient ConsoleClient(X509Certificate2? certificate) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+        {
+            ClientCertificates = certificate is null ? null : [certificate],
+            RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 s && Core.Certificates.CertificateAuthority.ChainsTo(s, Pki.Ca, clientAuth: false, out _),
+        },
+    })
+    { BaseAddress = Address };
+
     /// <summary>An anonymous HTTPS client for the public listener (one HTTP/2 connection), trusting the county CA.</summary>
     public HttpClient PublicClient() => new(new SocketsHttpHandler
     {

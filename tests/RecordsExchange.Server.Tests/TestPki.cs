@@ -25,6 +25,7 @@ public sealed class TestPki : IDisposable
         Second = Reload(CertificateAuthority.IssueClient(Ca, "second agency", RecordsServer.SecondClientId, now.AddDays(-1), now.AddDays(10)));
         Oversight = Reload(CertificateAuthority.IssueClient(Ca, "oversight body", RecordsServer.OversightId, now.AddDays(-1), now.AddDays(10)));
         Jms = Reload(CertificateAuthority.IssueClient(Ca, "jail management system", RecordsServer.JmsId, now.AddDays(-1), now.AddDays(10)));
+        Staff = Reload(CertificateAuthority.IssueClient(Ca, "jail staff member", RecordsServer.StaffId, now.AddDays(-1), now.AddDays(10)));
         Unregistered = Reload(CertificateAuthority.IssueClient(Ca, "unregistered agency", "unregistered", now.AddDays(-1), now.AddDays(10)));
         Expired = Reload(CertificateAuthority.IssueClient(Ca, "expired agency", RecordsServer.ClientId, now.AddDays(-20), now.AddDays(-1)));
         using var otherCa = CertificateAuthority.CreateCa("Some Other CA", now.AddDays(-30), now.AddDays(30));
@@ -57,6 +58,9 @@ public sealed class TestPki : IDisposable
 
     /// <summary>Registered as the jail management system, with the ingest scope only.</summary>
     public X509Certificate2 Jms { get; }
+
+    /// <summary>Registered as county jail staff (scope county.staff only).</summary>
+    public X509Certificate2 Staff { get; }
 
     /// <summary>Registered with the oversight scope only.</summary>
     public X509Certificate2 Oversight { get; }
@@ -93,6 +97,7 @@ public sealed class TestPki : IDisposable
         TokenSigning.Dispose();
         Registered.Dispose();
         Oversight.Dispose();
+        Staff.Dispose();
         Second.Dispose();
         Jms.Dispose();
         Unregistered.Dispose();

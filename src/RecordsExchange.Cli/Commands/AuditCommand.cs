@@ -20,6 +20,7 @@ internal static class AuditCommand
         command.Subcommands.Add(CreateExport());
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateProof());
+        command.Subcommands.Add(CreateVerifySubjectReport());
         command.Subcommands.Add(CreateCheckpoint());
         return command;
     }
@@ -92,6 +93,41 @@ internal static class AuditCommand
             return 0;
         }));
         return export;
+    }
+
+    private static Command CreateVerifySubjectReport()
+    {
+        var file = new Argument<string>("FILE") { Description = "A subject access report (rx report subject, or the console's download)." };
+        var vkey = LedgerArguments.VerifierKey();
+        var texts = new Option<string>("--texts")
+        {
+            Description = "The folder of subject report texts.",
+            DefaultValueFactory = _ => Directory.Exists("subject-report") ? "subject-report" : Path.Combine(AppContext.BaseDirectory, "subject-report"),
+        };
+        var command = new Command("verify-subject-report", "Check a subject access report offline: the checkpoint's signature, every entry's inclusion proof, and every line against its entry.")
+        {
+            file, vkey, texts,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var report = Core.Reports.SubjectReport.Read(await File.ReadAllBytesAsync(parse.GetRequiredValue(file), cancellationToken));
+            var key = LedgerArguments.ReadVerifierKey(parse.GetRequiredValue(vkey));
+            var problems = report.Verify(key, Core.Reports.ReportTexts.LoadDirectory(parse.GetRequiredValue(texts)));
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    await parse.InvocationConfiguration.Output.WriteLineAsync(problem);
+                }
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"rx: the subject access report does not verify: {problems.Count} problem(s).");
+                return 1;
+            }
+            var checkpoint = Checkpoint.Open(report.Checkpoint, key);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"All {report.Entries.Count} entries about booking {report.BookingNumber} are in the ledger signed by checkpoint {checkpoint.Origin}/{checkpoint.Size}, as shown."));
+            return 0;
+        }));
+        return command;
     }
 
     private static Command CreateVerify()

@@ -16,7 +16,47 @@ internal static class ReportCommand
         command.Subcommands.Add(CreatePeriod());
         command.Subcommands.Add(CreateForum());
         command.Subcommands.Add(CreateVerify());
+        command.Subcommands.Add(CreateSubject());
         return command;
+    }
+
+    private static Command CreateSubject()
+    {
+        var booking = new Option<string>("--booking-number") { Description = "The person's booking number.", Required = true };
+        var language = new Option<string>("--language") { Description = "Language of a subject-report/*.yaml file (default: the language the person reads)." };
+        var output = new Option<string>("--out") { Description = "The report file to write (JSON, with the checkpoint and every inclusion proof).", Required = true };
+        var county = new Option<string>("--county") { Description = "The county's name as the report gives it.", DefaultValueFactory = _ => "County Sheriff's Office" };
+        var texts = new Option<string>("--texts")
+        {
+            Description = "The folder of subject report texts.",
+            DefaultValueFactory = _ => Directory.Exists("subject-report") ? "subject-report" : Path.Combine(AppContext.BaseDirectory, "subject-report"),
+        };
+        var database = new DatabaseArguments();
+        var subject = new Command("subject", "Write a person's subject access report: every ledger entry about them up to the latest checkpoint, in their language, with proofs; audited.")
+        {
+            booking, language, output, county, texts,
+        };
+        database.AddTo(subject);
+        subject.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            await using var session = await AdministrationSession.OpenAsync(database, parse, cancellationToken);
+            await using var db = session.Database.CreateDbContext();
+            var checkpoint = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new InvalidOperationException("The ledger has no signed checkpoint yet; the server signs one every Ledger:CheckpointInterval, or run `rx audit checkpoint`.");
+            var number = parse.GetRequiredValue(booking);
+            var report = await SubjectReports.BuildAsync(session.Database, session.Ledger.Tree, checkpoint, number, parse.GetValue(language),
+                ReportTexts.LoadDirectory(parse.GetRequiredValue(texts)), parse.GetRequiredValue(county), DateTimeOffset.UtcNow, cancellationToken);
+            // Who asked about a person is itself recorded: the report's making is an entry about the person.
+            var entry = Core.Audit.AuditEntry.Administrative(DateTimeOffset.UtcNow, "SubjectReport", AdministrationSession.Actor,
+                $"Made the subject access report for booking {number} ({report.Entries.Count} entries, {report.Language}) up to checkpoint {checkpoint.TreeSize}.");
+            (entry.SubjectKey, entry.SubjectIdentifier) = (report.SubjectKey, "booking_number:" + number);
+            await session.Ledger.AppendAsync(entry, cancellationToken);
+            await File.WriteAllBytesAsync(parse.GetRequiredValue(output), report.ToJson(), cancellationToken);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Wrote the subject access report for booking {number} ({report.Entries.Count} entries, {report.Language}, checkpoint {checkpoint.TreeSize}) to {parse.GetValue(output)} (ledger entry {entry.Sequence})."));
+            return 0;
+        }));
+        return subject;
     }
 
     private static Command CreatePeriod()

@@ -15,6 +15,7 @@ public sealed record DevelopmentCertificates(string Directory)
     public const string DemoAgencyIdentifier = "DEMO00000";
     public const string DemoOversightId = "demo-oversight";
     public const string DemoJmsId = "demo-jms";
+    public const string DemoStaffId = "demo-staff";
 
     public string CaCertificatePath => Path.Combine(Directory, "ca.crt");
     public string CaPfxPath => Path.Combine(Directory, "ca.pfx");
@@ -29,12 +30,20 @@ public sealed record DevelopmentCertificates(string Directory)
     public string DemoOversightCertificatePath => Path.Combine(Directory, DemoOversightId + ".crt");
     public string DemoJmsPfxPath => Path.Combine(Directory, DemoJmsId + ".pfx");
     public string DemoJmsCertificatePath => Path.Combine(Directory, DemoJmsId + ".crt");
+    public string DemoStaffPfxPath => Path.Combine(Directory, DemoStaffId + ".pfx");
+    public string DemoStaffCertificatePath => Path.Combine(Directory, DemoStaffId + ".crt");
 
     /// <summary>Creates every file when the CA does not exist yet; returns true when it created them.</summary>
     public bool EnsureCreated(TimeProvider? time = null)
     {
         if (File.Exists(CaCertificatePath))
         {
+            // A development CA made before the console existed lacks the jail-staff certificate.
+            if (!File.Exists(DemoStaffCertificatePath) && File.Exists(CaPfxPath))
+            {
+                using var existing = CertificateAuthority.LoadPfx(CaPfxPath, null);
+                IssueStaff(existing, (time ?? TimeProvider.System).GetUtcNow());
+            }
             return false;
         }
         System.IO.Directory.CreateDirectory(Directory);
@@ -57,9 +66,17 @@ public sealed record DevelopmentCertificates(string Directory)
         CertificateAuthority.WritePem(oversight, DemoOversightCertificatePath, keyPath: null);
         CertificateAuthority.WritePfx(jms, DemoJmsPfxPath);
         CertificateAuthority.WritePem(jms, DemoJmsCertificatePath, keyPath: null);
+        IssueStaff(ca, now);
         // The CA certificate is written last: its presence marks a complete set.
         CertificateAuthority.WritePem(ca, CaCertificatePath, keyPath: null);
         return true;
+    }
+
+    private void IssueStaff(System.Security.Cryptography.X509Certificates.X509Certificate2 ca, DateTimeOffset now)
+    {
+        using var staff = CertificateAuthority.IssueClient(ca, "Demo jail staff member (synthetic)", DemoStaffId, now.AddMinutes(-5), now.AddYears(1));
+        CertificateAuthority.WritePfx(staff, DemoStaffPfxPath);
+        CertificateAuthority.WritePem(staff, DemoStaffCertificatePath, keyPath: null);
     }
 
     /// <summary>The demo clients, each with its certificate (without key, as registered) and scopes.</summary>
@@ -69,5 +86,6 @@ public sealed record DevelopmentCertificates(string Directory)
             $"{Clients.Scopes.History} {Clients.Scopes.Release} {Clients.Scopes.Detainers} {Clients.Scopes.Notifications} {Clients.Scopes.Interviews}", DemoClientCertificatePath);
         yield return (DemoOversightId, "Demo Oversight Body (synthetic, development only)", "DEMO-OVERSIGHT", Clients.Scopes.Oversight, DemoOversightCertificatePath);
         yield return (DemoJmsId, "Demo jail management system (synthetic, development only)", "DEMO-JMS", Clients.Scopes.Ingest, DemoJmsCertificatePath);
+        yield return (DemoStaffId, "Demo jail staff (synthetic, development only)", "DEMO-STAFF", Clients.Scopes.CountyStaff, DemoStaffCertificatePath);
     }
 }

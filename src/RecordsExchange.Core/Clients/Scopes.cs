@@ -11,10 +11,13 @@ public static class Scopes
     public const string Oversight = "oversight";
     public const string Interviews = "interviews";
 
+    /// <summary>Jail staff in the web console: the notices to serve and subject access reports (no agency call).</summary>
+    public const string CountyStaff = "county.staff";
+
     /// <summary>What health checking and server reflection require: any registered, active client, whatever it may ask.</summary>
     public const string AnyClient = "*";
 
-    public static readonly IReadOnlyList<string> All = [History, Release, Detainers, Notifications, Interviews, Ingest, Oversight];
+    public static readonly IReadOnlyList<string> All = [History, Release, Detainers, Notifications, Interviews, Ingest, Oversight, CountyStaff];
 
     /// <summary>The scopes in a space-separated list, checked against <see cref="All"/>; throws on an unknown one.</summary>
     public static string Normalize(string scopes)

@@ -114,16 +114,44 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
         return true;
     }
 
-    /// <summary>Notices with the county person number of whom each is for, pending (not yet served) only if asked, newest last.</summary>
-    public async Task<List<(SubjectNotice Notice, string PersonNumber)>> NoticesAsync(bool pendingOnly, CancellationToken cancellationToken)
+    /// <summary>Notices with the county person number and language of whom each is for, pending (not yet served) only if asked, newest last.</summary>
+    public async Task<List<(SubjectNotice Notice, string PersonNumber, string Language)>> NoticesAsync(bool pendingOnly, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var rows = await (from n in db.SubjectNotices.AsNoTracking()
                           where !pendingOnly || n.ServedAt == null
                           join p in db.People on n.PersonId equals p.Id
                           orderby n.Id
-                          select new { Notice = n, p.CountyPersonNumber }).ToListAsync(cancellationToken);
-        return [.. rows.Select(r => (r.Notice, r.CountyPersonNumber))];
+                          select new { Notice = n, p.CountyPersonNumber, p.Language }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Notice, r.CountyPersonNumber, r.Language))];
+    }
+
+    /// <summary>The latest detainers, newest first, each with whether its person is still in custody (the detainer is open).</summary>
+    public async Task<List<(Detainer Detainer, bool InCustody)>> DetainersAsync(int take, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var rows = await db.Detainers.AsNoTracking().OrderByDescending(d => d.Id).Take(take)
+            .Select(d => new { Detainer = d, InCustody = db.Bookings.Any(b => b.PersonId == d.PersonId && b.ReleasedAt == null) })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Detainer, r.InCustody))];
+    }
+
+    /// <summary>
+    /// Release-date and interview notifications by kind and state; a queued one that the ledger shows
+    /// delivered (and not yet acknowledged) is counted as delivered.
+    /// </summary>
+    public async Task<List<(OutboxKind Kind, string State, int Count)>> NotificationCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var rows = await db.OutboxNotifications.AsNoTracking().Select(n => new { n.Id, n.Kind, n.State }).ToListAsync(cancellationToken);
+        const string Watch = "/recordsexchange.v1.RecordsService/WatchReleaseNotifications";
+        var delivered = (await (from r in db.LedgerIndex.AsNoTracking()
+                                where r.Method == Watch && r.Decision == Core.Audit.AuditDecision.Permit
+                                join e in db.AuditEntries.AsNoTracking() on r.Sequence equals e.Sequence
+                                where e.SubjectIdentifier!.StartsWith("notification:")
+                                select e.SubjectIdentifier).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return [.. rows.GroupBy(n => (n.Kind, State: n.State == NotificationState.Queued && delivered.Contains($"notification:{n.Id}") ? "delivered" : n.State.ToString().ToLowerInvariant()))
+            .Select(g => (g.Key.Kind, g.Key.State, g.Count())).OrderBy(g => g.Kind).ThenBy(g => g.State, StringComparer.Ordinal)];
     }
 
     public async Task<(SubjectNotice Notice, Person Person)> NoticeAsync(long id, CancellationToken cancellationToken)

@@ -64,6 +64,13 @@ public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contex
         return latest;
     }
 
+    /// <summary>The latest stored checkpoint smaller than <paramref name="treeSize"/> (the one published before it), or null.</summary>
+    public async Task<StoredCheckpoint?> BeforeAsync(long treeSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Checkpoints.AsNoTracking().Where(c => c.TreeSize < treeSize).OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken);
+    }
+
     private void Remember(StoredCheckpoint? checkpoint)
     {
         while (checkpoint is not null)

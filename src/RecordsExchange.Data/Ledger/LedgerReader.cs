@@ -3,8 +3,9 @@ using RecordsExchange.Core.Audit;
 
 namespace RecordsExchange.Data.Ledger;
 
-/// <summary>What an oversight body may filter the ledger by.</summary>
-public sealed record LedgerFilter(DateTimeOffset? From, DateTimeOffset? To, string? ClientId, string? Method, AuditDecision? Decision, long? SubjectKey);
+/// <summary>What an oversight body may filter the ledger by (the gRPC oversight service and the console).</summary>
+public sealed record LedgerFilter(DateTimeOffset? From, DateTimeOffset? To, string? ClientId, string? Method, AuditDecision? Decision, long? SubjectKey,
+    string? AgencyIdentifier = null, string? RuleId = null, string? OfficerId = null);
 
 /// <summary>Reads committed audit entries in sequence order.</summary>
 public sealed class LedgerReader(IDbContextFactory<RecordsDbContext> contexts)
@@ -21,6 +22,9 @@ public sealed class LedgerReader(IDbContextFactory<RecordsDbContext> contexts)
             query = filter.Method is { } method ? query.Where(e => e.Method == method) : query;
             query = filter.Decision is { } decision ? query.Where(e => e.Decision == decision) : query;
             query = filter.SubjectKey is { } subject ? query.Where(e => e.SubjectKey == subject) : query;
+            query = filter.AgencyIdentifier is { } agency ? query.Where(e => e.AgencyIdentifier == agency) : query;
+            query = filter.RuleId is { } rule ? query.Where(e => e.RuleId == rule) : query;
+            query = filter.OfficerId is { } officer ? query.Where(e => e.OfficerId == officer) : query;
             if (filter.From is not null || filter.To is not null)
             {
                 var matched = new List<AuditEntry>(count);

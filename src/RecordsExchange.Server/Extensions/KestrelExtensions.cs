@@ -30,7 +30,8 @@ public static class KestrelExtensions
             kestrel.Listen(IPEndPoint.Parse(options.AgencyEndpoint), listen =>
             {
                 bound.Agency = listen;
-                listen.Protocols = HttpProtocols.Http2;
+                // gRPC negotiates HTTP/2 (ALPN); browsers on the console may use either.
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = serverCertificate,

@@ -22,6 +22,9 @@ public static class LedgerExtensions
             return new LedgerCheckpoints(sp.GetRequiredService<RecordsDatabase>(), LedgerKeyFile.Load(options), options.Origin, sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.AddSingleton<LedgerReader>();
+        builder.Services.AddSingleton<LedgerIndexer>();
+        builder.Services.AddSingleton<LedgerSearch>();
+        builder.Services.AddSingleton<PolicyArchive>();
         builder.Services.AddHostedService<CheckpointPublisher>();
         return builder;
     }

@@ -26,6 +26,7 @@ public static class OptionsExtensions
         Add<LimitsOptions, LimitsOptionsValidator>(builder, LimitsOptions.SectionName);
         Add<InterviewOptions, InterviewOptionsValidator>(builder, InterviewOptions.SectionName);
         Add<TransparencyOptions, TransparencyOptionsValidator>(builder, TransparencyOptions.SectionName);
+        Add<Console.ConsoleOptions, Console.ConsoleOptionsValidator>(builder, Console.ConsoleOptions.SectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -15,11 +15,13 @@ public static class RecordsExchangeExtensions
         builder.AddPublication();
         builder.AddTokenServer();
         builder.AddRecordsGrpc();
+        builder.AddConsole();
         // Hosted services start in this order: the database is ready before applications are derived from it.
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
         builder.Services.AddHostedService<Identity.ClientApplicationSync>();
         builder.Services.AddHostedService<Policy.PolicyReloader>();
         builder.Services.AddHostedService<Publication.TransparencyRefresher>();
+        builder.Services.AddHostedService<Console.LedgerIndexing>();
         return builder;
     }
 
@@ -50,6 +52,7 @@ public static class RecordsExchangeExtensions
         app.MapRecordsGrpc();
         app.MapLedgerPublication();
         app.MapTransparencyReport();
+        Console.ConsoleEndpoints.MapConsole(app);
         return app;
     }
 }

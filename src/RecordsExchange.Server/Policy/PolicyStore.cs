@@ -8,7 +8,7 @@ namespace RecordsExchange.Server.Policy;
 /// The policy in force. A policy is immutable and replaced whole by one reference assignment, so a
 /// call that takes <see cref="Current"/> once decides entirely under one policy, never a mix.
 /// </summary>
-public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger ledger, TimeProvider time, ILogger<PolicyStore> logger)
+public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger ledger, Data.Ledger.PolicyArchive archive, TimeProvider time, ILogger<PolicyStore> logger)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Core.Policy.PolicyProfile _current = PolicyLoader.LoadFile(options.Value.ResolvedPath);
@@ -46,6 +46,8 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
                     $"Refused policy file {FilePath} (sha256 {sha256}); {_current.Header} stays in force. {invalid.Message}"), cancellationToken);
                 return false;
             }
+            // The text is kept before it decides anything, so every hash in the ledger can be shown as its file.
+            await archive.KeepAsync(sha256, bytes, time.GetUtcNow(), cancellationToken);
             var previous = _current;
             _current = loaded;
             _lastRejectedSha256 = "";
@@ -60,8 +62,15 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
     }
 
     /// <summary>Records which policy the server started with.</summary>
-    public Task RecordStartAsync(CancellationToken cancellationToken) =>
-        ledger.AppendAsync(Entry("LoadPolicy", "server-startup", _current.Sha256, $"Started with policy {_current.Header.Id} {_current.Header.Version} (sha256 {_current.Sha256}) from {FilePath}."), cancellationToken);
+    public async Task RecordStartAsync(CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(FilePath, cancellationToken);
+        if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == _current.Sha256)
+        {
+            await archive.KeepAsync(_current.Sha256, bytes, time.GetUtcNow(), cancellationToken);
+        }
+        await ledger.AppendAsync(Entry("LoadPolicy", "server-startup", _current.Sha256, $"Started with policy {_current.Header.Id} {_current.Header.Version} (sha256 {_current.Sha256}) from {FilePath}."), cancellationToken);
+    }
 
     private AuditEntry Entry(string action, string actor, string sha256, string reason)
     {

@@ -1079,6 +1079,91 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("RecordsExchange.Data.Ledger.LedgerIndexRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AgencyIdentifier")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<bool>("Anomaly")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("OfficerId")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("PolicyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("RecordedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RuleId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long?>("SubjectKey")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("RecordedAtMs");
+
+                    b.HasIndex("AgencyIdentifier", "Sequence");
+
+                    b.HasIndex("ClientId", "Sequence");
+
+                    b.HasIndex("Decision", "Sequence");
+
+                    b.HasIndex("Method", "Sequence");
+
+                    b.HasIndex("OfficerId", "Sequence");
+
+                    b.HasIndex("PolicyHash", "Sequence");
+
+                    b.HasIndex("RuleId", "Sequence");
+
+                    b.HasIndex("SubjectKey", "Sequence");
+
+                    b.ToTable("LedgerIndex", (string)null);
+                });
+
+            modelBuilder.Entity("RecordsExchange.Data.Ledger.PolicyVersion", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("FirstLoadedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("PolicyVersions", (string)null);
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>
                 {
                     b.HasOne("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", "Application")

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RecordsExchange.Core;
+using RecordsExchange.Core.Audit;
+using RecordsExchange.Core.Certificates;
+using RecordsExchange.Core.Clients;
+using RecordsExchange.Data;
+
+namespace RecordsExchange.Server.Console;
+
+/// <summary>Who is looking: the registered client behind the browser's certificate.</summary>
+public sealed record ConsoleViewer(AgencyClient Client)
+{
+    public bool Oversight => Client.HasScope(Scopes.Oversight);
+    public bool Staff => Client.HasScope(Scopes.CountyStaff);
+}
+
+/// <summary>Which scope a console page needs.</summary>
+public enum ConsoleRole
+{
+    /// <summary>Oversight bodies: the ledger, policies, detainers (read-only).</summary>
+    Oversight,
+
+    /// <summary>Jail staff: recording that a notice was served.</summary>
+    Staff,
+
+    /// <summary>Either: the overview, notices and subject access reports.</summary>
+    Either,
+}
+
+/// <summary>What a page view or action is about, for its ledger entry.</summary>
+public sealed record ConsoleSubject(string Description, string? Identifier = null, long? SubjectKey = null);
+
+/// <summary>
+/// Admits a browser to a console page. The TLS handshake already required a certificate that chains to
+/// the county CA; here the client register decides, as for an agency call: the certificate must belong
+/// to an active client holding the page's scope. Every view and action, admitted or refused, is a
+/// ledger entry (method <c>web/PAGE</c>), durable before the page is sent, so the overseers are in
+/// the same record as those they oversee. A form post must come from the console's own pages (its
+/// Origin): the browser sends the client certificate with any site's request, so that is what stops
+/// another site from posting on a staff member's behalf.
+/// </summary>
+public sealed class ConsoleAccess(AgencyClientRegistry registry, IAuditLedger ledger, TimeProvider time, ILogger<ConsoleAccess> logger)
+{
+    /// <summary>Where the view's ledger sequence number is kept for the page to show.</summary>
+    public const string EntryKey = "console.entry";
+
+    public async Task<(ConsoleViewer? Viewer, IResult? Refusal)> AdmitAsync(HttpContext http, string page, ConsoleRole role, ConsoleSubject subject)
+    {
+        var certificate = http.Connection.ClientCertificate ?? throw new InvalidOperationException("The agency listener requires a client certificate at the handshake.");
+        var thumbprint = CertificateAuthority.Thumbprint(certificate);
+        var client = await registry.FindActiveByThumbprintAsync(thumbprint, http.RequestAborted);
+        var entry = new AuditEntry
+        {
+            RecordedAt = time.GetUtcNow(),
+            RequestId = Guid.NewGuid().ToString("N"),
+            TraceId = System.Diagnostics.Activity.Current?.TraceId.ToString(),
+            Method = "web/" + page,
+            ClientId = client?.ClientId,
+            AgencyIdentifier = client?.AgencyIdentifier,
+            CertificateThumbprint = thumbprint,
+            SubjectIdentifier = subject.Identifier,
+            SubjectKey = subject.SubjectKey,
+            StatusCode = "OK",
+        };
+        string? refusal = null;
+        if (client is null)
+        {
+            (entry.Decision, entry.StatusCode, entry.RuleId) = (AuditDecision.Unauthenticated, "Unauthenticated", "console.unregistered");
+            refusal = "This certificate is not registered to an active client of the county.";
+        }
+        else if (!Allowed(new ConsoleViewer(client), role))
+        {
+            (entry.Decision, entry.StatusCode, entry.RuleId) = (AuditDecision.Deny, "PermissionDenied", "console.scope");
+            refusal = role switch
+            {
+                ConsoleRole.Oversight => "This page needs the oversight scope.",
+                ConsoleRole.Staff => "This action needs the county.staff scope.",
+                _ => "The console needs the oversight or county.staff scope.",
+            };
+        }
+        else if (HttpMethods.IsPost(http.Request.Method) && !SameOrigin(http.Request))
+        {
+            (entry.Decision, entry.StatusCode, entry.RuleId) = (AuditDecision.Deny, "PermissionDenied", "console.cross-site");
+            refusal = "A console form must be sent from the console's own page.";
+        }
+        else
+        {
+            (entry.Decision, entry.RuleId) = (AuditDecision.Permit, role == ConsoleRole.Staff ? "console.staff" : "console.view");
+        }
+        entry.Reason = refusal ?? subject.Description;
+        try
+        {
+            http.Items[EntryKey] = await ledger.AppendAsync(entry, http.RequestAborted);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            logger.LogError(ex, "Audit append failed for console page {Page}; nothing was shown", page);
+            return (null, Results.Text("The audit ledger is unavailable; nothing was shown. Retry later.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable));
+        }
+        return refusal is null
+            ? (new ConsoleViewer(client!), null)
+            : (null, new RazorComponentResult<Pages.Refused>(new { Message = refusal, Sequence = entry.Sequence }) { StatusCode = StatusCodes.Status403Forbidden });
+    }
+
+    private static bool Allowed(ConsoleViewer viewer, ConsoleRole role) => role switch
+    {
+        ConsoleRole.Oversight => viewer.Oversight,
+        ConsoleRole.Staff => viewer.Staff,
+        _ => viewer.Oversight || viewer.Staff,
+    };
+
+    private static bool SameOrigin(HttpRequest request) =>
+        request.Headers.Origin.ToString() is { Length: > 0 } origin && string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+}
