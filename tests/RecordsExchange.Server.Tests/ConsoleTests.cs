@@ -74,14 +74,15 @@ public sealed class ConsoleTests(ConsoleServer server, HeadlessBrowser browser) 
         await HeadlessBrowser.ScreenshotAsync(page, "console-overview");
         await AssertAccessibleAsync(page);
 
-        // The ledger filtered by one booking number shows only entries about that person, newest first.
+        // The ledger filtered by one booking number and method shows only those entries about that person, newest first.
         await page.ClickAsync("nav a[href='/console/ledger']");
         await page.FillAsync("#f-booking", server.BookingA);
+        await page.FillAsync("#f-method", "GetReleaseInfo");
         await page.SelectOptionAsync("#f-decision", "Permit");
         await page.ClickAsync("form.filters button[type=submit]");
         await page.WaitForURLAsync("**booking=**");
         var key = await server.PersonKeyAsync(server.BookingA);
-        var expected = (await server.AuditAsync()).Where(e => e.SubjectKey == key && e.Decision == AuditDecision.Permit && e.Sequence <= server.Services.GetRequiredService<LedgerIndexer>().IndexedThrough)
+        var expected = (await server.AuditAsync()).Where(e => e.SubjectKey == key && e.Decision == AuditDecision.Permit && e.Method.EndsWith("/GetReleaseInfo", StringComparison.Ordinal) && e.Sequence <= server.Services.GetRequiredService<LedgerIndexer>().IndexedThrough)
             .OrderByDescending(e => e.Sequence).Select(e => e.Sequence.ToString(CultureInfo.InvariantCulture)).ToList();
         var shown = await page.Locator("#entries tbody tr td:first-child").AllTextContentsAsync();
         Assert.NotEmpty(expected);
@@ -185,12 +186,46 @@ public sealed class ConsoleTests(ConsoleServer server, HeadlessBrowser browser) 
     }
 
     [Fact]
+    public async Task ConsoleRequest_MadeByAnotherSitesPage_RefusedAndRecorded()
+    {
+        using var staff = server.ConsoleClient(server.Pki.Staff);
+        // What a browser sends for <img src="https://county/console/subject.json?booking=…"> on another site.
+        using var embedded = new HttpRequestMessage(HttpMethod.Get, $"/console/subject.json?booking={server.BookingA}");
+        embedded.Headers.Add("Sec-Fetch-Site", "cross-site");
+        embedded.Headers.Add("Sec-Fetch-Mode", "no-cors");
+        embedded.Headers.Add("Sec-Fetch-Dest", "image");
+        // A link followed from elsewhere is a person's own navigation: allowed.
+        using var followed = new HttpRequestMessage(HttpMethod.Get, "/console/notices");
+        followed.Headers.Add("Sec-Fetch-Site", "cross-site");
+        followed.Headers.Add("Sec-Fetch-Mode", "navigate");
+        followed.Headers.Add("Sec-Fetch-Dest", "document");
+
+        var (image, link) = (await staff.SendAsync(embedded, Cancel), await staff.SendAsync(followed, Cancel));
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.OK), (image.StatusCode, link.StatusCode));
+        Assert.DoesNotContain("\"entries\"", await image.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains(await server.AuditAsync(), e => e.Method == "web/subject-file" && e.RuleId == "console.cross-site" && e.ClientId == RecordsServer.StaffId);
+    }
+
+    [Fact]
+    public async Task ServedBanner_OnlyWhatTheStoreConfirms()
+    {
+        var pending = (await new DetainerFlow(server).NoticesAboutAsync(server.BookingB)).First(n => n.ServedAt is null);
+        using var staff = server.ConsoleClient(server.Pki.Staff);
+
+        var html = await staff.GetStringAsync($"/console/notices?served={pending.Id}", Cancel);
+
+        Assert.DoesNotContain($"Notice {pending.Id} is recorded as served", html);
+    }
+
+    [Fact]
     public async Task SubjectReport_InSpanish_ListsExactlyThatPersonsEntries_VerifiesOffline_AndFailsAfterAnEdit()
     {
         await server.SignAndIndexAsync();
         var directory = Directory.CreateTempSubdirectory("rx-subject-").FullName;
         var file = Path.Combine(directory, "report.json");
-        var made = await Rx.RunAsync("report", "subject", "--booking-number", server.BookingA, "--language", "es", "--out", file, "--database", server.ConnectionString);
+        var made = await Rx.RunAsync("report", "subject", "--booking-number", server.BookingA, "--language", "es", "--out", file,
+            "--database", server.ConnectionString, "--key", server.Pki.Ledger.SigningKeyPath);
         Assert.True(made.ExitCode == 0, made.Error);
 
         var report = SubjectReport.Read(await File.ReadAllBytesAsync(file, Cancel));
@@ -217,6 +252,17 @@ public sealed class ConsoleTests(ConsoleServer server, HeadlessBrowser browser) 
         var refused = await Rx.RunAsync("audit", "verify-subject-report", edited, "--vkey", vkey);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("decision shows \"Respondida\", the ledger entry gives \"Denegada\"", refused.Output);
+
+        // An entry left out (the refusal, say): every remaining line still verifies on its own, but the
+        // county's signed statement names exactly which entries there were.
+        var document = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        var lines = document["entries"]!.AsArray();
+        lines.Remove(lines.First(e => (string?)e!["decision"] == "Denegada"));
+        var shortened = Path.Combine(directory, "shortened.json");
+        await File.WriteAllTextAsync(shortened, document.ToJsonString(), Cancel);
+        var incomplete = await Rx.RunAsync("audit", "verify-subject-report", shortened, "--vkey", vkey);
+        Assert.Equal(1, incomplete.ExitCode);
+        Assert.Contains("signed statement does not name this booking, this person, this checkpoint and exactly these entries", incomplete.Output);
     }
 
     [Fact]
@@ -236,6 +282,90 @@ public sealed class ConsoleTests(ConsoleServer server, HeadlessBrowser browser) 
         var verified = await Rx.RunAsync("audit", "verify-subject-report", file, "--vkey", server.Pki.Ledger.VerifierKeyPath);
         Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
         Assert.Equal("es", SubjectReport.Read(await File.ReadAllBytesAsync(file, Cancel)).Language);
+    }
+
+    [Fact]
+    public async Task Ledger_PagedByKeyset_EveryEntryOnceAcrossPages()
+    {
+        var agency = server.Client();
+        for (var i = 0; i < 60; i++)
+        {
+            await agency.GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = RecordsServer.Context(LegalBasis.JudicialWarrant, "CR-PAGES"), Subject = new SubjectRef { BookingNumber = server.BookingB } });
+        }
+        await server.SignAndIndexAsync();
+        var key = await server.PersonKeyAsync(server.BookingB);
+        var expected = (await server.AuditAsync()).Where(e => e.SubjectKey == key && e.Method.EndsWith("/GetReleaseInfo", StringComparison.Ordinal))
+            .OrderByDescending(e => e.Sequence).Select(e => e.Sequence).ToList();
+        using var oversight = server.ConsoleClient(server.Pki.Oversight);
+
+        var shown = new List<long>();
+        string? next = $"/console/ledger?booking={server.BookingB}&method=GetReleaseInfo";
+        while (next is not null)
+        {
+            var html = await oversight.GetStringAsync(next, Cancel);
+            shown.AddRange(System.Text.RegularExpressions.Regex.Matches(html, "<a href=\"/console/ledger/(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+            var link = System.Text.RegularExpressions.Regex.Match(html, "<a rel=\"next\" href=\"([^\"]+)\"");
+            next = link.Success ? WebUtility.HtmlDecode(link.Groups[1].Value) : null;
+        }
+
+        Assert.True(expected.Count > 50, "needs more than one page");
+        Assert.Equal(expected, shown);
+    }
+
+    [Fact]
+    public async Task Ledger_BadFilters_InvalidFieldsNamedAndAudited()
+    {
+        using var oversight = server.ConsoleClient(server.Pki.Oversight);
+
+        var response = await oversight.GetAsync("/console/ledger?from=2026-13-01&decision=Maybe&booking=NO-SUCH-BOOKING&before=x", Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains("From day must be a date, yyyy-mm-dd", html);
+        Assert.Contains("Decision must be one of", html);
+        Assert.Contains("Booking number no booking NO-SUCH-BOOKING", html);
+        Assert.DoesNotContain("id=\"entries\"", html);
+        Assert.Contains(await server.AuditAsync(), e => e.Method == "web/ledger" && e.SubjectIdentifier == "booking_number:NO-SUCH-BOOKING");
+    }
+
+    [Fact]
+    public async Task Policies_EveryHashThatDecided_WithItsTextAndADiff()
+    {
+        var store = server.Services.GetRequiredService<Policy.PolicyStore>();
+        var before = store.Current.Sha256;
+        await File.AppendAllTextAsync(server.PolicyPath, "\n# Reviewed by county counsel (console test).\n", Cancel);
+        Assert.True(await store.ReloadIfChangedAsync("console-test", Cancel));
+        await server.Client().GetReleaseInfoAsync(new GetReleaseInfoRequest { Context = RecordsServer.Context(LegalBasis.JudicialWarrant, "CR-POLICY"), Subject = new SubjectRef { BookingNumber = server.BookingB } });
+        await server.SignAndIndexAsync();
+        var after = store.Current.Sha256;
+        using var oversight = server.ConsoleClient(server.Pki.Oversight);
+
+        var list = await oversight.GetStringAsync("/console/policies", Cancel);
+        var shown = await oversight.GetStringAsync($"/console/policies?show={after}", Cancel);
+        var diff = WebUtility.HtmlDecode(await oversight.GetStringAsync($"/console/policies?from={before}&to={after}", Cancel));
+
+        Assert.Contains(before, list);
+        Assert.Contains(after, list);
+        Assert.Contains("Reviewed by county counsel (console test).", WebUtility.HtmlDecode(shown));
+        Assert.Contains("0 line(s) removed, 2 added.", diff);
+        Assert.Contains("+ # Reviewed by county counsel (console test).", diff);
+    }
+
+    [Fact]
+    public async Task Detainers_AndANoticePrinted_ForOversight()
+    {
+        var notice = (await new DetainerFlow(server).NoticesAboutAsync(server.BookingA)).First();
+        using var oversight = server.ConsoleClient(server.Pki.Oversight);
+
+        var detainers = await oversight.GetStringAsync("/console/detainers", Cancel);
+        var printed = await oversight.GetAsync($"/console/notices/{notice.Id}/print", Cancel);
+
+        Assert.Contains(server.BookingA, detainers);
+        Assert.Contains("Notify", detainers);
+        Assert.Contains("<table id=\"notifications\">", detainers);
+        Assert.Equal(HttpStatusCode.OK, printed.StatusCode);
+        Assert.Contains("<html", await printed.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains(await server.AuditAsync(), e => e.Method == "web/notice-print" && e.SubjectIdentifier == $"notice:{notice.Id}" && e.ClientId == RecordsServer.OversightId);
     }
 
     private static async Task AssertAccessibleAsync(IPage page)

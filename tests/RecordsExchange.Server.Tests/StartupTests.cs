@@ -129,8 +129,8 @@ public sealed class StartupTests : IDisposable
             Assert.Equal(200, await db.People.CountAsync());
             Assert.Equal(200, await db.People.CountAsync(p => p.Synthetic));
             var administrative = await db.AuditEntries.Where(e => e.Decision == AuditDecision.Administrative && e.Method.StartsWith("admin/")).Select(e => e.Method).ToListAsync();
-            // One policy entry per start, naming the policy each start decided under.
-            Assert.Equal(["admin/RegisterClient", "admin/RegisterClient", "admin/RegisterClient", "admin/SeedDemoData", "admin/LoadPolicy", "admin/LoadPolicy"], administrative);
+            // The four demo clients (agency, oversight, jail system, jail staff); one policy entry per start, naming the policy each start decided under.
+            Assert.Equal(["admin/RegisterClient", "admin/RegisterClient", "admin/RegisterClient", "admin/RegisterClient", "admin/SeedDemoData", "admin/LoadPolicy", "admin/LoadPolicy"], administrative);
             Assert.True(File.Exists(development.LedgerSigningKeyPath));
             Assert.NotNull(await db.Checkpoints.FirstOrDefaultAsync());
             await again.StopAsync();

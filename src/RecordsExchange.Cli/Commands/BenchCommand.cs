@@ -20,6 +20,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateLedger());
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateReport());
+        command.Subcommands.Add(CreateConsole());
         command.Subcommands.Add(CreatePolicy());
         return command;
     }
@@ -245,6 +246,86 @@ internal static class BenchCommand
             return 0;
         }));
         return verify;
+    }
+
+    private static Command CreateConsole()
+    {
+        var entries = new Option<long>("--entries") { Description = "Synthetic entries, spread over this year so far.", DefaultValueFactory = _ => 1_000_000 };
+        var repeats = new Option<int>("--repeats") { Description = "Times each filter and page is asked.", DefaultValueFactory = _ => 5 };
+        var console = new Command("console", "Fill a fresh ledger with a year of synthetic entries, build the console's read model, then time ledger pages (50 entries) under filters, first and deep pages.")
+        {
+            entries, repeats,
+        };
+        console.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var count = parse.GetValue(entries);
+            var now = DateTimeOffset.UtcNow;
+            var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            await using var filled = await FilledLedger.CreateAsync("console", count, n => YearOfEntries.Entry(n, count, yearStart, now), output, cancellationToken);
+            var indexer = new LedgerIndexer(filled.Database);
+            var (indexed, indexWall, indexCpu) = await MeasureAsync(async () =>
+            {
+                long total = 0;
+                int written;
+                while ((written = await indexer.CatchUpAsync(5000, cancellationToken)) > 0)
+                {
+                    total += written;
+                }
+                return total;
+            });
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"read model: {indexed:N0} entries indexed in {indexWall.TotalSeconds:0.0} s wall, {indexCpu.TotalSeconds:0.0} s CPU ({indexCpu.TotalMicroseconds / Math.Max(1, indexed):0.0} µs CPU per entry)"));
+
+            // The filters an oversight body would use, alone and combined; each asked for its first page and for pages deep in the ledger.
+            var month = new DateTimeOffset(now.Year, Math.Max(1, now.Month - 1), 1, 0, 0, 0, TimeSpan.Zero);
+            const string Records = "/recordsexchange.v1.RecordsService/";
+            var filters = new (string Name, LedgerFilter Filter)[]
+            {
+                ("none", new(null, null, null, null, null, null)),
+                ("client", new(null, null, "ice-ero-a", null, null, null)),
+                ("method", new(null, null, null, Records + "GetReleaseInfo", null, null)),
+                ("decision", new(null, null, null, null, Core.Audit.AuditDecision.Deny, null)),
+                ("rule", new(null, null, null, null, null, null, RuleId: "ca.default-deny")),
+                ("person", new(null, null, null, null, null, 4321)),
+                ("officer", new(null, null, null, null, null, null, OfficerId: "B17")),
+                ("month", new(month, month.AddMonths(1), null, null, null, null)),
+                ("client+method+decision", new(null, null, "usms-c", Records + "GetReleaseInfo", Core.Audit.AuditDecision.Deny, null)),
+                ("person+decision", new(null, null, null, null, Core.Audit.AuditDecision.Deny, 4321)),
+                ("month+client+officer", new(month, month.AddMonths(1), "ice-ero-b", null, null, null, OfficerId: "B17")),
+            };
+            var search = new LedgerSearch(filled.Database);
+            var times = new List<(string Filter, double Milliseconds)>();
+            var clock = new Stopwatch();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            for (var round = 0; round < parse.GetValue(repeats); round++)
+            {
+                foreach (var (name, filter) in filters)
+                {
+                    foreach (var before in new long?[] { null, count * 3 / 4, count / 2, count / 4, count / 20 })
+                    {
+                        clock.Restart();
+                        await search.PageAsync(filter, before, 50, cancellationToken);
+                        times.Add((name, clock.Elapsed.TotalMilliseconds));
+                    }
+                }
+            }
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            static double Percentile(IEnumerable<double> values, double p)
+            {
+                var sorted = values.Order().ToList();
+                return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+            }
+            foreach (var group in times.GroupBy(t => t.Filter))
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {group.Key,-24} p50 {Percentile(group.Select(g => g.Milliseconds), 0.5),7:0.0} ms  p95 {Percentile(group.Select(g => g.Milliseconds), 0.95),7:0.0} ms  max {group.Max(g => g.Milliseconds),7:0.0} ms"));
+            }
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"ledger pages over {count:N0} entries: {times.Count} pages, p50 {Percentile(times.Select(t => t.Milliseconds), 0.5):0.0} ms, p95 {Percentile(times.Select(t => t.Milliseconds), 0.95):0.0} ms, max {times.Max(t => t.Milliseconds):0.0} ms; {cpu.TotalMicroseconds / times.Count:N0} µs CPU per page; goal p95 under 200 ms"));
+            return 0;
+        }));
+        return console;
     }
 
     private static Command CreateReport()

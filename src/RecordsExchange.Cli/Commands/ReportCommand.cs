@@ -31,10 +31,11 @@ internal static class ReportCommand
             Description = "The folder of subject report texts.",
             DefaultValueFactory = _ => Directory.Exists("subject-report") ? "subject-report" : Path.Combine(AppContext.BaseDirectory, "subject-report"),
         };
+        var signingKey = LedgerArguments.SigningKey();
         var database = new DatabaseArguments();
-        var subject = new Command("subject", "Write a person's subject access report: every ledger entry about them up to the latest checkpoint, in their language, with proofs; audited.")
+        var subject = new Command("subject", "Write a person's subject access report: every ledger entry about them up to the latest checkpoint, in their language, with proofs and the county's signed statement; audited.")
         {
-            booking, language, output, county, texts,
+            booking, language, output, county, texts, signingKey,
         };
         database.AddTo(subject);
         subject.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
@@ -44,7 +45,9 @@ internal static class ReportCommand
             var checkpoint = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new InvalidOperationException("The ledger has no signed checkpoint yet; the server signs one every Ledger:CheckpointInterval, or run `rx audit checkpoint`.");
             var number = parse.GetRequiredValue(booking);
-            var report = await SubjectReports.BuildAsync(session.Database, session.Ledger.Tree, checkpoint, number, parse.GetValue(language),
+            using var key = Core.Ledger.LedgerSigningKey.Parse(await File.ReadAllTextAsync(parse.GetRequiredValue(signingKey), cancellationToken));
+            var report = await SubjectReports.BuildAsync(session.Database, session.Ledger.Tree, checkpoint, body => Core.Ledger.SignedNote.Sign(body, key), key.VerifierKey,
+                number, parse.GetValue(language),
                 ReportTexts.LoadDirectory(parse.GetRequiredValue(texts)), parse.GetRequiredValue(county), DateTimeOffset.UtcNow, cancellationToken);
             // Who asked about a person is itself recorded: the report's making is an entry about the person.
             var entry = Core.Audit.AuditEntry.Administrative(DateTimeOffset.UtcNow, "SubjectReport", AdministrationSession.Actor,

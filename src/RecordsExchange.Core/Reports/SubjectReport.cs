@@ -41,15 +41,32 @@ public sealed record SubjectReportEntry(SubjectReportLine Line, byte[] Record, I
 /// nothing about anyone else: only entries whose subject is this person.
 /// </summary>
 public sealed record SubjectReport(
-    string County, string Language, DateTimeOffset GeneratedAt, string Name, string BookingNumber, long SubjectKey, string Checkpoint, IReadOnlyList<SubjectReportEntry> Entries)
+    string County, string Language, DateTimeOffset GeneratedAt, string Name, string BookingNumber, long SubjectKey, string Checkpoint, string Statement,
+    IReadOnlyList<SubjectReportEntry> Entries)
 {
     public const string FormatName = "recordsexchange.subject-report/1";
 
-    /// <summary>Builds the report from the person's entries (oldest first) and the tree the checkpoint signed.</summary>
+    /// <summary>
+    /// Builds the report from the person's entries (oldest first) and the tree the checkpoint signed,
+    /// with the county's signed statement (<paramref name="sign"/>, the ledger's key) that these are all
+    /// the entries about this booking's person up to the checkpoint.
+    /// </summary>
     public static SubjectReport Build(string county, ReportTexts texts, DateTimeOffset now, string name, string bookingNumber, long subjectKey,
-        string checkpointNote, IEnumerable<(byte[] Record, IReadOnlyList<byte[]> Proof)> entries) =>
-        new(county, texts.Language, now, name, bookingNumber, subjectKey, checkpointNote,
-            [.. entries.Select(e => new SubjectReportEntry(SubjectReportLine.Describe(AuditRecord.Parser.ParseFrom(e.Record), texts), e.Record, e.Proof))]);
+        string checkpointNote, Ledger.Checkpoint checkpoint, Func<string, string> sign, IEnumerable<(byte[] Record, IReadOnlyList<byte[]> Proof)> entries)
+    {
+        var lines = entries.Select(e => new SubjectReportEntry(SubjectReportLine.Describe(AuditRecord.Parser.ParseFrom(e.Record), texts), e.Record, e.Proof)).ToList();
+        var statement = sign(StatementBody(checkpoint.Origin, bookingNumber, subjectKey, checkpoint.Size, lines.Select(l => l.Line.Sequence)));
+        return new(county, texts.Language, now, name, bookingNumber, subjectKey, checkpointNote, statement, lines);
+    }
+
+    /// <summary>What the county signs: which person (booking number and internal key), up to which checkpoint, and exactly which entries.</summary>
+    private static string StatementBody(string origin, string bookingNumber, long subjectKey, long treeSize, IEnumerable<long> sequences)
+    {
+        var list = string.Join(',', sequences.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(list)));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{FormatName}\n{origin}\nbooking {bookingNumber}\nsubject {subjectKey}\ncheckpoint {treeSize}\nentries {list.Split(',', StringSplitOptions.RemoveEmptyEntries).Length} {digest}\n");
+    }
 
     public byte[] ToJson()
     {
@@ -65,6 +82,7 @@ public sealed record SubjectReport(
             json.WriteString("booking_number", BookingNumber);
             json.WriteNumber("subject_key", SubjectKey);
             json.WriteString("checkpoint", Checkpoint);
+            json.WriteString("statement", Statement);
             json.WriteStartArray("entries");
             foreach (var (line, record, proof) in Entries)
             {
@@ -107,7 +125,7 @@ public sealed record SubjectReport(
                 [.. e.GetProperty("proof").EnumerateArray().Select(p => p.GetBytesFromBase64())])).ToList();
             return new(Text(root, "county"), Text(root, "language"),
                 DateTimeOffset.Parse(Text(root, "generated_at"), CultureInfo.InvariantCulture), Text(root, "name"), Text(root, "booking_number"),
-                root.GetProperty("subject_key").GetInt64(), Text(root, "checkpoint"), entries);
+                root.GetProperty("subject_key").GetInt64(), Text(root, "checkpoint"), Text(root, "statement"), entries);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
@@ -118,21 +136,32 @@ public sealed record SubjectReport(
     }
 
     /// <summary>
-    /// Checks the report against the county's verifier key: the checkpoint's signature; for each entry,
-    /// that its record is included in the signed tree at its sequence number, that it is about this
-    /// person, and that every shown field is what the record gives. Returns the problems (none: it verifies).
-    /// A report can leave entries out: that shows only against the whole ledger (an oversight body's export).
+    /// Checks the report against the county's verifier key: the checkpoint's signature and origin; the
+    /// county's signed statement that these entries, exactly, are all those about this booking's person
+    /// up to the checkpoint; for each entry, that its record is included in the signed tree at its
+    /// sequence number, that it is about this person, and that every shown field is what the record
+    /// gives. Returns the problems (none: it verifies).
     /// </summary>
     public IReadOnlyList<string> Verify(LedgerVerifierKey key, IReadOnlyDictionary<string, ReportTexts> texts)
     {
         Ledger.Checkpoint signed;
+        string statement;
         try
         {
             signed = Ledger.Checkpoint.Open(Checkpoint, key);
+            statement = SignedNote.Open(Statement, key);
         }
         catch (FormatException ex)
         {
-            return [$"the checkpoint does not verify with {key.Name}: {ex.Message}"];
+            return [$"the checkpoint or the statement does not verify with {key.Name}: {ex.Message}"];
+        }
+        if (signed.Origin != key.Name)
+        {
+            return [$"the checkpoint is for origin '{signed.Origin}', not '{key.Name}'"];
+        }
+        if (SubjectKey <= 0 || statement != StatementBody(signed.Origin, BookingNumber, SubjectKey, signed.Size, Entries.Select(e => e.Line.Sequence)))
+        {
+            return ["the county's signed statement does not name this booking, this person, this checkpoint and exactly these entries (entries were added, removed or reattributed)"];
         }
         if (!texts.TryGetValue(Language, out var language))
         {

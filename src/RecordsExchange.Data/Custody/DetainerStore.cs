@@ -166,15 +166,16 @@ public sealed class DetainerStore(IDbContextFactory<RecordsDbContext> contexts, 
     public async Task ServeAsync(long id, string servedBy, DateTimeOffset servedAt, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var notice = await db.SubjectNotices.SingleOrDefaultAsync(n => n.Id == id, cancellationToken) ?? throw new ArgumentException($"There is no notice {id}.");
-        if (notice.ServedAt is { } already)
+        // One conditional update, so two staff recording the same notice at once cannot both succeed
+        // (the second would add a second ServeNotice entry, and the report would count it twice).
+        var updated = await db.SubjectNotices.Where(n => n.Id == id && n.ServedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ServedAt, servedAt).SetProperty(n => n.ServedBy, servedBy), cancellationToken);
+        if (updated == 0)
         {
-            throw new ArgumentException($"Notice {id} was already served by {notice.ServedBy} at {already:O}.");
+            var notice = await db.SubjectNotices.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id, cancellationToken) ?? throw new ArgumentException($"There is no notice {id}.");
+            throw new ArgumentException($"Notice {id} was already served by {notice.ServedBy} at {notice.ServedAt:O}.");
         }
-        (notice.ServedAt, notice.ServedBy) = (servedAt, servedBy);
-        await db.SaveChangesAsync(cancellationToken);
     }
 }
 
-/// <summary>A queued outbox entry with what delivering it needs: the detainer and person for a release date, nothing more for an interview update.</summary>
 public sealed record QueuedNotification(OutboxNotification Notification, Detainer? Detainer, Person? Person);

@@ -11,6 +11,9 @@ public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contex
     public LedgerVerifierKey VerifierKey => key.VerifierKey;
     public string Origin => origin;
 
+    /// <summary>Signs a statement of the county's (a signed note) with the ledger's key, as checkpoints are.</summary>
+    public string SignNote(string body) => SignedNote.Sign(body, key);
+
     /// <summary>
     /// The latest checkpoint this process has signed or read, held in memory so the public listener
     /// serves it without touching the database; <see cref="SignIfGrownAsync"/> refreshes it (also with

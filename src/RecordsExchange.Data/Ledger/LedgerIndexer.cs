@@ -17,45 +17,47 @@ public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts)
     public long IndexedThrough => Interlocked.Read(ref _indexedThrough);
 
     /// <summary>Indexes up to <paramref name="batch"/> entries; returns how many it wrote.</summary>
+    /// <remarks>
+    /// One INSERT … SELECT inside the database: the rows never pass through .NET, so a row costs the
+    /// database's index maintenance and little else, and the write lock is held briefly. The next
+    /// entries to index are those after the highest one indexed, read in the same statement.
+    /// </remarks>
     public async Task<int> CatchUpAsync(int batch, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var last = await db.LedgerIndex.MaxAsync(r => (long?)r.Sequence, cancellationToken) ?? 0;
-        var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > last).OrderBy(e => e.Sequence).Take(batch)
-            .Select(e => new
-            {
-                e.Sequence, e.RecordedAt, e.ClientId, e.AgencyIdentifier, e.Method, e.Decision, e.RuleId, e.SubjectKey, e.OfficerId, e.PolicyHash, e.Anomaly,
-            })
-            .ToListAsync(cancellationToken);
-        if (entries.Count > 0)
+        int written;
+        try
         {
-            db.LedgerIndex.AddRange(entries.Select(e => new LedgerIndexRow
-            {
-                Sequence = e.Sequence,
-                RecordedAtMs = e.RecordedAt.ToUnixTimeMilliseconds(),
-                ClientId = e.ClientId,
-                AgencyIdentifier = e.AgencyIdentifier,
-                Method = e.Method,
-                Decision = e.Decision,
-                RuleId = e.RuleId,
-                SubjectKey = e.SubjectKey,
-                OfficerId = e.OfficerId,
-                PolicyHash = e.PolicyHash,
-                Anomaly = !string.IsNullOrEmpty(e.Anomaly),
-            }));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Another node indexed this batch first (its rows are the same); the next round reads on from there.
-                return 0;
-            }
+            written = await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlServer() ? SqlServerCatchUp : SqliteCatchUp, [batch], cancellationToken);
         }
-        Advance(entries.Count > 0 ? entries[^1].Sequence : last);
-        return entries.Count;
+        catch (System.Data.Common.DbException ex) when (IsDuplicate(ex))
+        {
+            // Another node indexed these entries first (its rows are the same); the next round reads on from there.
+            written = 0;
+        }
+        Advance(await db.LedgerIndex.MaxAsync(r => (long?)r.Sequence, cancellationToken) ?? 0);
+        return written;
     }
+
+    private static bool IsDuplicate(System.Data.Common.DbException ex) => ex switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19,
+        Microsoft.Data.SqlClient.SqlException sql => sql.Number is 2627 or 2601,
+        _ => false,
+    };
+
+    private const string Columns = "Sequence, RecordedAtMs, ClientId, AgencyIdentifier, Method, Decision, RuleId, SubjectKey, OfficerId, PolicyHash, Anomaly";
+
+    // SQLite keeps a DateTimeOffset as text ("2026-11-29 14:47:28.1234567+00:00"), which julianday reads, offset included.
+    private const string SqliteCatchUp =
+        $"INSERT INTO LedgerIndex ({Columns}) SELECT Sequence, CAST(round((julianday(RecordedAt) - 2440587.5) * 86400000.0) AS INTEGER), " +
+        "ClientId, AgencyIdentifier, Method, Decision, RuleId, SubjectKey, OfficerId, PolicyHash, CASE WHEN Anomaly IS NULL OR Anomaly = '' THEN 0 ELSE 1 END " +
+        "FROM AuditEntries WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM LedgerIndex) ORDER BY Sequence LIMIT {0}";
+
+    private const string SqlServerCatchUp =
+        $"INSERT INTO LedgerIndex ({Columns}) SELECT TOP ({{0}}) Sequence, DATEDIFF_BIG(millisecond, CAST('1970-01-01T00:00:00+00:00' AS datetimeoffset), RecordedAt), " +
+        "ClientId, AgencyIdentifier, Method, Decision, RuleId, SubjectKey, OfficerId, PolicyHash, CASE WHEN Anomaly IS NULL OR Anomaly = '' THEN 0 ELSE 1 END " +
+        "FROM AuditEntries WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM LedgerIndex) ORDER BY Sequence";
 
     /// <summary>Completes once every entry up to <paramref name="sequence"/> has its row.</summary>
     public async Task WaitForAsync(long sequence, CancellationToken cancellationToken)

@@ -12,9 +12,19 @@ namespace RecordsExchange.Data.Ledger;
 /// </summary>
 public static class SubjectReports
 {
+    /// <remarks>
+    /// The entries are chosen by the table's subject column, then the finished report is verified as an
+    /// attorney would (<see cref="SubjectReport.Verify"/>): a stored column that disagrees with its signed
+    /// record refuses the report rather than handing over an entry about someone else.
+    /// </remarks>
     public static async Task<SubjectReport> BuildAsync(IDbContextFactory<RecordsDbContext> contexts, MerkleTree tree, StoredCheckpoint checkpoint,
+        Func<string, string> sign, LedgerVerifierKey verifier,
         string bookingNumber, string? language, IReadOnlyDictionary<string, ReportTexts> texts, string county, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (checkpoint.TreeSize > tree.Size)
+        {
+            throw new InvalidOperationException($"The latest checkpoint covers {checkpoint.TreeSize} entries; this ledger has loaded {tree.Size}. Try again in a moment.");
+        }
         await using var db = contexts.CreateDbContext();
         var booking = await db.Bookings.AsNoTracking().Include(b => b.Person).SingleOrDefaultAsync(b => b.BookingNumber == bookingNumber, cancellationToken)
             ?? throw new NotFoundException($"No booking {bookingNumber}.");
@@ -24,7 +34,9 @@ public static class SubjectReports
             ?? (language is null ? texts[ReportTexts.DefaultLanguage] : throw new ArgumentException($"No subject report texts for '{code}'; available: {string.Join(", ", texts.Keys.Order())}."));
         var entries = await db.AuditEntries.AsNoTracking().Where(e => e.SubjectKey == person.Id && e.Sequence <= checkpoint.TreeSize)
             .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.CanonicalBytes }).ToListAsync(cancellationToken);
-        return SubjectReport.Build(county, chosen, now, $"{person.FirstName} {person.LastName}", bookingNumber, person.Id, checkpoint.Note,
-            entries.Select(e => (e.CanonicalBytes, (IReadOnlyList<byte[]>)tree.InclusionProof(e.Sequence - 1, checkpoint.TreeSize))));
+        var report = SubjectReport.Build(county, chosen, now, $"{person.FirstName} {person.LastName}", bookingNumber, person.Id, checkpoint.Note,
+            Checkpoint.Open(checkpoint.Note, verifier), sign, entries.Select(e => (e.CanonicalBytes, (IReadOnlyList<byte[]>)tree.InclusionProof(e.Sequence - 1, checkpoint.TreeSize))));
+        var problems = report.Verify(verifier, texts);
+        return problems.Count == 0 ? report : throw new InvalidOperationException($"The subject access report does not verify, so it is not given out: {string.Join("; ", problems)}");
     }
 }

@@ -58,7 +58,7 @@ public sealed class ConsoleAccess(AgencyClientRegistry registry, IAuditLedger le
             ClientId = client?.ClientId,
             AgencyIdentifier = client?.AgencyIdentifier,
             CertificateThumbprint = thumbprint,
-            SubjectIdentifier = subject.Identifier,
+            SubjectIdentifier = Pipeline.CallAudit.Clip(subject.Identifier, Pipeline.CallAudit.TextLimit),
             SubjectKey = subject.SubjectKey,
             StatusCode = "OK",
         };
@@ -78,21 +78,27 @@ public sealed class ConsoleAccess(AgencyClientRegistry registry, IAuditLedger le
                 _ => "The console needs the oversight or county.staff scope.",
             };
         }
-        else if (HttpMethods.IsPost(http.Request.Method) && !SameOrigin(http.Request))
+        else if (AgencyScopes.Any(client.HasScope))
+        {
+            // One certificate for asking about people and for overseeing those who ask is a mistake in the register.
+            (entry.Decision, entry.StatusCode, entry.RuleId) = (AuditDecision.Deny, "PermissionDenied", "console.agency-scopes");
+            refusal = "This client also holds agency scopes; a console certificate must hold only oversight or county.staff.";
+        }
+        else if (CrossSite(http.Request))
         {
             (entry.Decision, entry.StatusCode, entry.RuleId) = (AuditDecision.Deny, "PermissionDenied", "console.cross-site");
-            refusal = "A console form must be sent from the console's own page.";
+            refusal = "A console request must come from the console's own pages.";
         }
         else
         {
             (entry.Decision, entry.RuleId) = (AuditDecision.Permit, role == ConsoleRole.Staff ? "console.staff" : "console.view");
         }
-        entry.Reason = refusal ?? subject.Description;
+        entry.Reason = Pipeline.CallAudit.Clip(refusal ?? subject.Description, Pipeline.CallAudit.LongTextLimit);
         try
         {
             http.Items[EntryKey] = await ledger.AppendAsync(entry, http.RequestAborted);
         }
-        catch (AuditUnavailableException ex)
+        catch (RecordsExchangeException ex) when (ex is AuditUnavailableException or Data.Ledger.LedgerBusyException)
         {
             logger.LogError(ex, "Audit append failed for console page {Page}; nothing was shown", page);
             return (null, Results.Text("The audit ledger is unavailable; nothing was shown. Retry later.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable));
@@ -109,6 +115,22 @@ public sealed class ConsoleAccess(AgencyClientRegistry registry, IAuditLedger le
         _ => viewer.Oversight || viewer.Staff,
     };
 
-    private static bool SameOrigin(HttpRequest request) =>
-        request.Headers.Origin.ToString() is { Length: > 0 } origin && string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+    private static readonly string[] AgencyScopes = [Scopes.History, Scopes.Release, Scopes.Detainers, Scopes.Notifications, Scopes.Interviews, Scopes.Ingest];
+
+    /// <summary>
+    /// A request another site made the browser send: a form post whose Origin is not the console's, or
+    /// anything but a top-level navigation from another site (an image or script pointing here would
+    /// otherwise write page views, even make reports, in a staff member's name).
+    /// </summary>
+    private static bool CrossSite(HttpRequest request)
+    {
+        if (HttpMethods.IsPost(request.Method))
+        {
+            return request.Headers.Origin.ToString() is not { Length: > 0 } origin
+                || !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        }
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        return site is "cross-site" or "same-site"
+            && !(request.Headers["Sec-Fetch-Mode"] == "navigate" && request.Headers["Sec-Fetch-Dest"] == "document");
+    }
 }

@@ -137,12 +137,14 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> EntryAsync(HttpContext http, long sequence, ConsoleAccess access, LedgerSearch search, GroupCommitLedger ledger, LedgerCheckpoints checkpoints)
     {
-        var (viewer, refusal) = await access.AdmitAsync(http, "entry", ConsoleRole.Oversight, new($"Viewed ledger entry {sequence}.", $"ledger:{sequence}"));
+        // Read first, shown only once admitted: a view of an entry about a person is itself about that person.
+        var entry = await search.EntryAsync(sequence, http.RequestAborted);
+        var (viewer, refusal) = await access.AdmitAsync(http, "entry", ConsoleRole.Oversight, new($"Viewed ledger entry {sequence}.", $"ledger:{sequence}", entry?.SubjectKey));
         if (viewer is null)
         {
             return refusal!;
         }
-        if (await search.EntryAsync(sequence, http.RequestAborted) is not { } entry)
+        if (entry is null)
         {
             return Page<Pages.Refused>(new { Message = $"There is no ledger entry {sequence}.", Sequence = Viewed(http) }, StatusCodes.Status404NotFound);
         }
@@ -211,35 +213,51 @@ public static class ConsoleEndpoints
         {
             return refusal!;
         }
-        var served = http.Request.Query["served"].ToString();
-        var message = served.Length > 0 ? $"Notice {served} is recorded as served." : null;
+        // The banner after "Mark served" says only what the store confirms, not what a link claims.
+        string? message = null;
+        if (long.TryParse(http.Request.Query["served"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var served))
+        {
+            try
+            {
+                var (notice, _) = await store.NoticeAsync(served, http.RequestAborted);
+                message = notice.ServedAt is { } at ? $"Notice {served} is recorded as served by {notice.ServedBy} at {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC." : null;
+            }
+            catch (ArgumentException)
+            {
+                // No such notice: no banner.
+            }
+        }
         return Page<Pages.Notices>(new NoticesModel(viewer, Viewed(http), time.GetUtcNow(), await store.NoticesAsync(pendingOnly: true, http.RequestAborted), message, Failed: false));
     }
 
     private static async Task<IResult> PrintNoticeAsync(HttpContext http, long id, ConsoleAccess access, DetainerStore store, InterviewStore interviews, IOptions<ConsoleOptions> options)
     {
-        var (viewer, refusal) = await access.AdmitAsync(http, "notice-print", ConsoleRole.Either, new($"Printed notice {id}.", $"notice:{id}"));
+        (SubjectNotice Notice, Person Person)? found;
+        try
+        {
+            found = await store.NoticeAsync(id, http.RequestAborted);
+        }
+        catch (ArgumentException)
+        {
+            found = null;
+        }
+        var (viewer, refusal) = await access.AdmitAsync(http, "notice-print", ConsoleRole.Either, new($"Printed notice {id}.", $"notice:{id}", found?.Person.Id));
         if (viewer is null)
         {
             return refusal!;
         }
-        SubjectNotice notice;
-        Person person;
-        try
+        if (found is not { } pair)
         {
-            (notice, person) = await store.NoticeAsync(id, http.RequestAborted);
+            return Page<Pages.Refused>(new { Message = $"There is no notice {id}.", Sequence = Viewed(http) }, StatusCodes.Status404NotFound);
         }
-        catch (ArgumentException ex)
-        {
-            return Page<Pages.Refused>(new { Message = ex.Message, Sequence = Viewed(http) }, StatusCodes.Status404NotFound);
-        }
+        var (notice, person) = pair;
         var templates = NoticeTemplate.LoadDirectory(options.Value.ResolvedNoticesPath);
         var template = templates.GetValueOrDefault(person.Language) ?? templates[Person.DefaultLanguage];
         var interview = notice.InterviewRequestId is { } interviewId ? await interviews.FindAsync(interviewId, http.RequestAborted) : null;
         // Oversight reads the notice without the designee's contact details; staff deliver it and need them.
-        if (!viewer.Staff)
+        if (!viewer.Staff && notice.RecipientName is not null)
         {
-            notice.RecipientContact = notice.RecipientContact is null ? null : "(withheld from oversight)";
+            (notice.RecipientName, notice.RecipientContact) = ("(withheld from oversight)", notice.RecipientContact is null ? null : "(withheld from oversight)");
         }
         return Results.Content(template.RenderHtml(notice, $"{person.FirstName} {person.LastName}", null, interview), "text/html; charset=utf-8");
     }
@@ -248,7 +266,17 @@ public static class ConsoleEndpoints
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var by = form["served_by"].ToString().Trim();
-        var (viewer, refusal) = await access.AdmitAsync(http, "notice-served", ConsoleRole.Staff, new($"Marked notice {id} served by {by}.", $"notice:{id}"));
+        (SubjectNotice Notice, Person Person)? found;
+        try
+        {
+            found = await store.NoticeAsync(id, http.RequestAborted);
+        }
+        catch (ArgumentException)
+        {
+            found = null;
+        }
+        // The request is recorded as asked; the fact, once it holds, is the admin/ServeNotice entry below.
+        var (viewer, refusal) = await access.AdmitAsync(http, "notice-served", ConsoleRole.Staff, new($"Asked to mark notice {id} served by {by}.", $"notice:{id}", found?.Person.Id));
         if (viewer is null)
         {
             return refusal!;
@@ -259,7 +287,7 @@ public static class ConsoleEndpoints
             try
             {
                 var now = time.GetUtcNow();
-                var (notice, _) = await store.NoticeAsync(id, http.RequestAborted);
+                var notice = found?.Notice ?? throw new ArgumentException($"There is no notice {id}.");
                 await store.ServeAsync(id, by, now, http.RequestAborted);
                 await ledger.AppendAsync(NoticeEntries.Served(notice, now, viewer.Client.ClientId, by), http.RequestAborted);
                 return Results.Redirect($"/console/notices?served={id}", permanent: false, preserveMethod: false);
@@ -273,31 +301,33 @@ public static class ConsoleEndpoints
             StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> SubjectAsync(HttpContext http, ConsoleAccess access, SubjectReportSource reports)
+    private static async Task<IResult> SubjectAsync(HttpContext http, ConsoleAccess access, SubjectReportSource reports, LedgerSearch search)
     {
         var (booking, language) = (http.Request.Query["booking"].ToString().Trim(), Blank(http.Request.Query["lang"].ToString().Trim()));
-        var (report, problem) = booking.Length == 0 ? (null, null) : await reports.TryBuildAsync(booking, language, http.RequestAborted);
+        var subject = booking.Length == 0 ? null : await search.PersonKeyByBookingAsync(booking, http.RequestAborted);
         var (viewer, refusal) = await access.AdmitAsync(http, "subject", ConsoleRole.Either,
-            booking.Length == 0 ? new("Opened the subject access report form.") : new($"Made the subject access report for booking {booking}{(report is null ? $": {problem}" : $" ({report.Entries.Count} entries, {report.Language})")}.",
-                "booking_number:" + booking, report?.SubjectKey));
+            booking.Length == 0 ? new("Opened the subject access report form.") : new($"Made the subject access report for booking {booking} ({language ?? "the person's language"}).", "booking_number:" + booking, subject));
         if (viewer is null)
         {
             return refusal!;
         }
+        // Built only once the viewer is admitted and the view recorded.
+        var (report, problem) = booking.Length == 0 ? (null, null) : await reports.TryBuildAsync(booking, language, http.RequestAborted);
         return Page<Pages.Subject>(new SubjectModel(viewer, Viewed(http), booking, report?.Language ?? language ?? "", [.. reports.Texts.Keys.Order()], report,
             report is null ? null : reports.Texts[report.Language], problem), problem is null ? StatusCodes.Status200OK : StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> SubjectFileAsync(HttpContext http, ConsoleAccess access, SubjectReportSource reports)
+    private static async Task<IResult> SubjectFileAsync(HttpContext http, ConsoleAccess access, SubjectReportSource reports, LedgerSearch search)
     {
         var (booking, language) = (http.Request.Query["booking"].ToString().Trim(), Blank(http.Request.Query["lang"].ToString().Trim()));
-        var (report, problem) = await reports.TryBuildAsync(booking, language, http.RequestAborted);
+        var subject = booking.Length == 0 ? null : await search.PersonKeyByBookingAsync(booking, http.RequestAborted);
         var (viewer, refusal) = await access.AdmitAsync(http, "subject-file", ConsoleRole.Either,
-            new($"Downloaded the subject access report for booking {booking}{(report is null ? $": {problem}" : $" ({report.Entries.Count} entries, {report.Language})")}.", "booking_number:" + booking, report?.SubjectKey));
+            new($"Downloaded the subject access report for booking {booking} ({language ?? "the person's language"}).", "booking_number:" + booking, subject));
         if (viewer is null)
         {
             return refusal!;
         }
+        var (report, problem) = await reports.TryBuildAsync(booking, language, http.RequestAborted);
         return report is null
             ? Results.Text(problem + "\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
             : Results.File(report.ToJson(), "application/json", $"subject-report-{booking}-{report.Language}.json");

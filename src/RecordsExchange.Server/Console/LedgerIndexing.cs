@@ -22,7 +22,8 @@ internal sealed class LedgerIndexing(LedgerIndexer indexer, GroupCommitLedger le
                 while (await indexer.CatchUpAsync(Batch, stoppingToken) == Batch)
                 {
                 }
-                await ledger.WaitForEntriesAfterAsync(indexer.IndexedThrough, stoppingToken);
+                // New entries from this node wake it; entries written by rx or another node are found at least every half minute.
+                await Task.WhenAny(ledger.WaitForEntriesAfterAsync(indexer.IndexedThrough, stoppingToken), Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken));
                 await Task.Delay(options.Value.IndexInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -21,9 +21,10 @@ public sealed class SubjectReportSource(RecordsDatabase database, GroupCommitLed
         }
         try
         {
-            return (await SubjectReports.BuildAsync(database, ledger.Tree, latest, bookingNumber, language, Texts, county.Value.County, time.GetUtcNow(), cancellationToken), null);
+            return (await SubjectReports.BuildAsync(database, ledger.Tree, latest, checkpoints.SignNote, checkpoints.VerifierKey,
+                bookingNumber, language, Texts, county.Value.County, time.GetUtcNow(), cancellationToken), null);
         }
-        catch (Exception ex) when (ex is NotFoundException or ArgumentException)
+        catch (Exception ex) when (ex is NotFoundException or ArgumentException or InvalidOperationException)
         {
             return (null, ex.Message);
         }

@@ -17,8 +17,8 @@ namespace RecordsExchange.Server.Pipeline;
 public sealed class CallAudit(TimeProvider time)
 {
     // Requests are audited even when invalid, so caller-supplied text is clipped to the columns' sizes.
-    private const int TextLimit = 256;
-    private const int LongTextLimit = 1000;
+    internal const int TextLimit = 256;
+    internal const int LongTextLimit = 1000;
 
     // Messages that are one value (a date, an instant): named as a whole, not by their parts.
     private static readonly HashSet<string> s_valueTypes = ["google.protobuf.Timestamp", "recordsexchange.v1.CalendarDate"];
@@ -197,5 +197,6 @@ public sealed class CallAudit(TimeProvider time)
         _ => false,
     };
 
-    private static string? Clip(string? value, int limit) => value is null || value.Length <= limit ? value : value[..limit];
+    /// <summary>Cuts a caller's text to its ledger column's size, so an over-long value never fails a ledger batch.</summary>
+    internal static string? Clip(string? value, int limit) => value is null || value.Length <= limit ? value : value[..limit];
 }
