@@ -60,6 +60,13 @@ internal static class YearOfEntries
     private static readonly string[] s_races = ["Hispanic", "White", "Black", "Asian", "Other", "not_recorded"];
     private const string Records = "/recordsexchange.v1.RecordsService/";
 
+    /// <summary>A fresh ledger of <paramref name="count"/> such entries, from the start of this year to <paramref name="now"/>.</summary>
+    public static Task<FilledLedger> FillAsync(string name, long count, DateTimeOffset now, TextWriter output, CancellationToken cancellationToken)
+    {
+        var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return FilledLedger.CreateAsync(name, count, n => Entry(n, count, yearStart, now), output, cancellationToken);
+    }
+
     public static AuditEntry Entry(long n, long count, DateTimeOffset from, DateTimeOffset to)
     {
         var entry = LedgerFill.Entry(n);

@@ -261,8 +261,7 @@ internal static class BenchCommand
             var output = parse.InvocationConfiguration.Output;
             var count = parse.GetValue(entries);
             var now = DateTimeOffset.UtcNow;
-            var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            await using var filled = await FilledLedger.CreateAsync("console", count, n => YearOfEntries.Entry(n, count, yearStart, now), output, cancellationToken);
+            await using var filled = await YearOfEntries.FillAsync("console", count, now, output, cancellationToken);
             var indexer = new LedgerIndexer(filled.Database);
             var (indexed, indexWall, indexCpu) = await MeasureAsync(async () =>
             {
@@ -338,8 +337,7 @@ internal static class BenchCommand
             var output = parse.InvocationConfiguration.Output;
             var count = parse.GetValue(entries);
             var now = DateTimeOffset.UtcNow;
-            var yearStart = new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            await using var filled = await FilledLedger.CreateAsync("report", count, n => YearOfEntries.Entry(n, count, yearStart, now), output, cancellationToken);
+            await using var filled = await YearOfEntries.FillAsync("report", count, now, output, cancellationToken);
             var database = filled.Database;
             using var key = LedgerKeyFile.Load(filled.KeyOptions);
             var checkpoints = new LedgerCheckpoints(database, key, key.Name, TimeProvider.System);

@@ -303,15 +303,11 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> SubjectAsync(HttpContext http, ConsoleAccess access, SubjectReportSource reports, LedgerSearch search)
     {
-        var (booking, language) = (http.Request.Query["booking"].ToString().Trim(), Blank(http.Request.Query["lang"].ToString().Trim()));
-        var subject = booking.Length == 0 ? null : await search.PersonKeyByBookingAsync(booking, http.RequestAborted);
-        var (viewer, refusal) = await access.AdmitAsync(http, "subject", ConsoleRole.Either,
-            booking.Length == 0 ? new("Opened the subject access report form.") : new($"Made the subject access report for booking {booking} ({language ?? "the person's language"}).", "booking_number:" + booking, subject));
+        var (viewer, refusal, booking, language) = await AdmitSubjectAsync(http, access, search, "subject", "Made");
         if (viewer is null)
         {
             return refusal!;
         }
-        // Built only once the viewer is admitted and the view recorded.
         var (report, problem) = booking.Length == 0 ? (null, null) : await reports.TryBuildAsync(booking, language, http.RequestAborted);
         return Page<Pages.Subject>(new SubjectModel(viewer, Viewed(http), booking, report?.Language ?? language ?? "", [.. reports.Texts.Keys.Order()], report,
             report is null ? null : reports.Texts[report.Language], problem), problem is null ? StatusCodes.Status200OK : StatusCodes.Status404NotFound);
@@ -319,10 +315,7 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> SubjectFileAsync(HttpContext http, ConsoleAccess access, SubjectReportSource reports, LedgerSearch search)
     {
-        var (booking, language) = (http.Request.Query["booking"].ToString().Trim(), Blank(http.Request.Query["lang"].ToString().Trim()));
-        var subject = booking.Length == 0 ? null : await search.PersonKeyByBookingAsync(booking, http.RequestAborted);
-        var (viewer, refusal) = await access.AdmitAsync(http, "subject-file", ConsoleRole.Either,
-            new($"Downloaded the subject access report for booking {booking} ({language ?? "the person's language"}).", "booking_number:" + booking, subject));
+        var (viewer, refusal, booking, language) = await AdmitSubjectAsync(http, access, search, "subject-file", "Downloaded");
         if (viewer is null)
         {
             return refusal!;
@@ -331,6 +324,18 @@ public static class ConsoleEndpoints
         return report is null
             ? Results.Text(problem + "\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
             : Results.File(report.ToJson(), "application/json", $"subject-report-{booking}-{report.Language}.json");
+    }
+
+    // A report is built only once the viewer is admitted and the request recorded, as about the person the booking names.
+    private static async Task<(ConsoleViewer? Viewer, IResult? Refusal, string Booking, string? Language)> AdmitSubjectAsync(
+        HttpContext http, ConsoleAccess access, LedgerSearch search, string page, string verb)
+    {
+        var (booking, language) = (http.Request.Query["booking"].ToString().Trim(), Blank(http.Request.Query["lang"].ToString().Trim()));
+        var subject = booking.Length == 0 ? null : await search.PersonKeyByBookingAsync(booking, http.RequestAborted);
+        var (viewer, refusal) = await access.AdmitAsync(http, page, ConsoleRole.Either, booking.Length == 0
+            ? new("Opened the subject access report form.")
+            : new($"{verb} the subject access report for booking {booking} ({language ?? "the person's language"}).", "booking_number:" + booking, subject));
+        return (viewer, refusal, booking, language);
     }
 
     private static RazorComponentResult Page<TComponent>(object model, int status = StatusCodes.Status200OK) where TComponent : Microsoft.AspNetCore.Components.IComponent =>
