@@ -7,8 +7,16 @@ using RecordsExchange.Core.Clients;
 namespace RecordsExchange.Data;
 
 /// <summary>The county's register of agency clients and the certificates each may present.</summary>
-public sealed class AgencyClientRegistry(IDbContextFactory<RecordsDbContext> contexts, TimeProvider time)
+/// <remarks>
+/// With <paramref name="counters"/> (the server), the active client behind each certificate is kept in
+/// memory and checked against the register's change counter on every lookup: any change to the register,
+/// by this process, another node or <c>rx</c>, is seen on the next lookup. The clients it returns are
+/// shared and must not be changed.
+/// </remarks>
+public sealed class AgencyClientRegistry(IDbContextFactory<RecordsDbContext> contexts, TimeProvider time, ChangeCounters? counters = null)
 {
+    private VersionedCache<string, AgencyClient?> _cache = new(-1);
+
     // Every call looks its client up: by the certificate's key, then the client's (no scan of the
     // register however many clients it holds), compiled once.
     private static readonly Expression<Func<RecordsDbContext, string, IQueryable<AgencyClient>>> s_activeByThumbprint =
@@ -29,6 +37,23 @@ public sealed class AgencyClientRegistry(IDbContextFactory<RecordsDbContext> con
     /// database on every call so that a revocation takes effect on the next call.
     /// </summary>
     public async Task<AgencyClient?> FindActiveByThumbprintAsync(string thumbprint, CancellationToken cancellationToken = default)
+    {
+        if (counters is null)
+        {
+            return await LoadActiveAsync(thumbprint, cancellationToken);
+        }
+        // The version is read before the client: what is cached under it is at least that fresh.
+        var cache = VersionedCache<string, AgencyClient?>.Current(ref _cache, (await counters.ReadAsync(cancellationToken)).Clients);
+        if (cache.TryGet(thumbprint, out var cached))
+        {
+            return cached;
+        }
+        var client = await LoadActiveAsync(thumbprint, cancellationToken);
+        cache.Add(thumbprint, client);
+        return client;
+    }
+
+    private async Task<AgencyClient?> LoadActiveAsync(string thumbprint, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         await foreach (var client in s_activeByThumbprintQuery(db, thumbprint).WithCancellation(cancellationToken))

@@ -40,6 +40,10 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
         }
     }
 
+    public DatabaseProvider Provider => _provider;
+
+    public string ConnectionString => _connectionString;
+
     /// <summary>A context for the configured provider, from the pool; the caller disposes it, which returns it.</summary>
     public RecordsDbContext CreateDbContext() => _create();
 

@@ -28,6 +28,7 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Core.Interviews.InterviewRequest> InterviewRequests => Set<Core.Interviews.InterviewRequest>();
     public DbSet<Ledger.LedgerIndexRow> LedgerIndex => Set<Ledger.LedgerIndexRow>();
     public DbSet<Ledger.PolicyVersion> PolicyVersions => Set<Ledger.PolicyVersion>();
+    public DbSet<ChangeCounter> ChangeCounters => Set<ChangeCounter>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -16,8 +16,16 @@ namespace RecordsExchange.Data;
 /// made SQLite scan every charge in the database on every call. They are compiled once: EF's query
 /// pipeline otherwise costs more than SQLite itself.
 /// </remarks>
-public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
+/// <remarks>
+/// With <paramref name="counters"/> (the server), resolved identifiers and people's records are kept in
+/// memory under the records' change counter, read once per lookup: any change to people, bookings or
+/// charges, by ingest here, another node or <c>rx</c>, drops them. The people it returns are shared and
+/// must not be changed.
+/// </remarks>
+public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts, ChangeCounters? counters = null)
 {
+    private VersionedCache<string, object> _cache = new(-1);
+
     private static readonly Expression<Func<RecordsDbContext, long, IQueryable<Person>>> s_person =
         (db, id) => db.People.AsNoTracking().Where(p => p.Id == id);
 
@@ -68,7 +76,10 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     /// <summary>The internal key of the one person the reference names.</summary>
     /// <exception cref="SubjectNotFoundException">No person matches.</exception>
     /// <exception cref="AmbiguousSubjectException">The name and date of birth match more than one person.</exception>
-    public async Task<long> ResolveAsync(SubjectRef subject, CancellationToken cancellationToken = default)
+    public Task<long> ResolveAsync(SubjectRef subject, CancellationToken cancellationToken = default) =>
+        CachedAsync("subject:" + subject.IdentifierCase + ":" + subject, () => LoadResolveAsync(subject, cancellationToken), cancellationToken);
+
+    private async Task<long> LoadResolveAsync(SubjectRef subject, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var matches = subject.IdentifierCase switch
@@ -90,20 +101,51 @@ public sealed class RecordsReader(IDbContextFactory<RecordsDbContext> contexts)
     }
 
     /// <summary>The person with charges (and their dispositions and bookings), oldest offense first.</summary>
-    public async Task<Person> ReadHistoryAsync(long personId, CancellationToken cancellationToken = default)
-    {
-        await using var db = contexts.CreateDbContext();
-        return await ReadPersonAsync(db, personId, cancellationToken);
-    }
+    public Task<Person> ReadHistoryAsync(long personId, CancellationToken cancellationToken = default) =>
+        CachedAsync("history:" + personId, async () =>
+        {
+            await using var db = contexts.CreateDbContext();
+            return await ReadPersonAsync(db, personId, cancellationToken);
+        }, cancellationToken);
 
     /// <summary>The person with charges (the policy decides on them) and their most recent booking (or none).</summary>
-    public async Task<(Person Person, Booking? Booking)> ReadCustodyAsync(long personId, CancellationToken cancellationToken = default)
+    public Task<(Person Person, Booking? Booking)> ReadCustodyAsync(long personId, CancellationToken cancellationToken = default) =>
+        CachedAsync("custody:" + personId, async () =>
+        {
+            await using var db = contexts.CreateDbContext();
+            var person = await ReadPersonAsync(db, personId, cancellationToken);
+            var booking = (await ToListAsync(s_latestBookingQuery(db, personId), cancellationToken)).SingleOrDefault();
+            return (person, booking);
+        }, cancellationToken);
+
+    // A lookup's answer, or its refusal (no such person, ambiguous), kept under the records' version read first.
+    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> load, CancellationToken cancellationToken)
     {
-        await using var db = contexts.CreateDbContext();
-        var person = await ReadPersonAsync(db, personId, cancellationToken);
-        var booking = (await ToListAsync(s_latestBookingQuery(db, personId), cancellationToken)).SingleOrDefault();
-        return (person, booking);
+        if (counters is null)
+        {
+            return await load();
+        }
+        var cache = VersionedCache<string, object>.Current(ref _cache, (await counters.ReadAsync(cancellationToken)).Records);
+        if (cache.TryGet(key, out var cached))
+        {
+            return cached is RecordsExchangeException refusal ? throw Rethrown(refusal) : (T)cached;
+        }
+        try
+        {
+            var value = await load();
+            cache.Add(key, value!);
+            return value;
+        }
+        catch (Exception ex) when (ex is SubjectNotFoundException or AmbiguousSubjectException)
+        {
+            cache.Add(key, ex);
+            throw;
+        }
     }
+
+    // A fresh exception each time: one thrown object shared between calls would share its stack trace too.
+    private static RecordsExchangeException Rethrown(RecordsExchangeException refusal) =>
+        refusal is AmbiguousSubjectException ? new AmbiguousSubjectException() : new SubjectNotFoundException();
 
     private static async Task<Person> ReadPersonAsync(RecordsDbContext db, long personId, CancellationToken cancellationToken)
     {

@@ -43,3 +43,14 @@ internal sealed class PolicyVersionConfiguration : IEntityTypeConfiguration<Poli
         builder.Property(p => p.Sha256).HasMaxLength(64);
     }
 }
+
+internal sealed class ChangeCounterConfiguration : IEntityTypeConfiguration<ChangeCounter>
+{
+    public void Configure(EntityTypeBuilder<ChangeCounter> builder)
+    {
+        builder.ToTable("ChangeCounters");
+        builder.HasKey(c => c.Name);
+        builder.Property(c => c.Name).HasMaxLength(16);
+        builder.HasData(new ChangeCounter { Name = ChangeCounter.Clients, Value = 0 }, new ChangeCounter { Name = ChangeCounter.Records, Value = 0 });
+    }
+}

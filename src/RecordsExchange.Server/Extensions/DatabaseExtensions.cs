@@ -12,6 +12,8 @@ public static class DatabaseExtensions
     {
         builder.Services.AddSingleton(sp => new RecordsDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         builder.Services.AddSingleton<IDbContextFactory<RecordsDbContext>>(sp => sp.GetRequiredService<RecordsDatabase>());
+        // The register and the records are served from memory, checked against the database's change counters on every call.
+        builder.Services.AddSingleton<ChangeCounters>();
         builder.Services.AddSingleton<AgencyClientRegistry>();
         builder.Services.AddSingleton<RecordsReader>();
         builder.Services.AddSingleton<DemoDataSeeder>();

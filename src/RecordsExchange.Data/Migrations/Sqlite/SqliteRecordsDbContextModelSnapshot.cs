@@ -1053,6 +1053,32 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("RecordsExchange.Data.ChangeCounter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ChangeCounters", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "clients",
+                            Value = 0L
+                        },
+                        new
+                        {
+                            Name = "records",
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("RecordsExchange.Data.Ledger.LedgerIndexRow", b =>
                 {
                     b.Property<long>("Sequence")
