@@ -117,8 +117,15 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
                 pending.Entry.Sequence = ++last;
                 AuditCanonical.Seal(pending.Entry);
             }
-            db.AuditEntries.AddRange(batch.Select(p => p.Entry));
-            await db.SaveChangesAsync();
+            if (db.Database.IsSqlite())
+            {
+                await InsertSqliteAsync(db, batch);
+            }
+            else
+            {
+                db.AuditEntries.AddRange(batch.Select(p => p.Entry));
+                await db.SaveChangesAsync();
+            }
             await transaction.CommitAsync();
         }
         catch (Exception ex)
@@ -141,6 +148,36 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             pending.Completion.TrySetResult(pending.Entry.Sequence);
         }
     }
+
+    /// <summary>
+    /// SQLite: one prepared INSERT run for each entry of the batch inside the transaction, the columns and
+    /// their conversions taken from EF's model of the table (so the rows are those SaveChanges would
+    /// write), without EF's per-entity change tracking and command building, the writer's main cost.
+    /// </summary>
+    private static async Task InsertSqliteAsync(RecordsDbContext db, List<Pending> batch)
+    {
+        var columns = s_sqliteColumns ??= db.Model.FindEntityType(typeof(AuditEntry))!.GetProperties()
+            .Select(p => (Name: p.GetColumnName(), Get: (Func<AuditEntry, object?>)(e => p.GetGetter().GetClrValue(e)), Convert: p.GetTypeMapping().Converter))
+            .ToArray();
+        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
+        command.CommandText = $"INSERT INTO \"{AuditEntryTable}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        var parameters = columns.Select((_, i) => command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$p" + i, null))).ToArray();
+        command.Prepare();
+        foreach (var pending in batch)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var value = columns[i].Get(pending.Entry);
+                parameters[i].Value = (value is null ? null : columns[i].Convert is { } convert ? convert.ConvertToProvider(value) : value) ?? DBNull.Value;
+            }
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private const string AuditEntryTable = "AuditEntries";
+
+    private static (string Name, Func<AuditEntry, object?> Get, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Convert)[]? s_sqliteColumns;
 
     // SQLite's write transaction already excludes other writers; SQL Server needs the range locked
     // until commit, or two nodes could read the same maximum.
