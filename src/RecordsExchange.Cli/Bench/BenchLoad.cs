@@ -44,6 +44,14 @@ internal sealed class BenchLoad : IDisposable
             async (worker, ct) => await records[worker % records.Count].GetCriminalHistoryAsync(History(worker, ++next[worker]), cancellationToken: ct));
     }
 
+    /// <summary>The audited call in open loop at a fixed rate (see <see cref="LoadGenerator.RunOpenLoopAsync"/>).</summary>
+    public Task<PhaseResult> AuditedOpenLoopAsync(string name, double rate, TimeSpan warm, TimeSpan measured)
+    {
+        var records = _agencies.Select(a => a.Records).ToList();
+        return LoadGenerator.RunOpenLoopAsync(name, rate, warm, measured,
+            async (n, ct) => await records[(int)(n % records.Count)].GetCriminalHistoryAsync(History((int)(n % 64), n / 64 + 1), cancellationToken: ct));
+    }
+
     /// <summary>
     /// The audited call again while one address (this process, on loopback) floods the public
     /// listener's /checkpoint as fast as the listener lets it, 64 requests at a time over one HTTP/2 connection.

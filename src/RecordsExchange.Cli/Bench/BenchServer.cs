@@ -38,6 +38,9 @@ internal sealed class BenchServer : IAsyncDisposable
             ["RecordsExchange:EnableBenchmarkEcho"] = "true",
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(directory, "records.db")}",
             ["Policy:Path"] = policy,
+            // Production's pace for the public report (Development recomputes it within seconds of every checkpoint).
+            ["Transparency:RefreshInterval"] = "00:05:00",
+            ["Transparency:PublishThrough"] = "Year",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

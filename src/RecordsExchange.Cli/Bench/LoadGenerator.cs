@@ -48,6 +48,81 @@ internal static class LoadGenerator
             ToMilliseconds(all.GetValueAtPercentile(50)), ToMilliseconds(all.GetValueAtPercentile(99)), cpu);
     }
 
+    /// <summary>
+    /// Open loop: calls started at a fixed rate whatever the answers do, each latency counted from when the
+    /// call was due (not when it could start), so a stall shows in the percentiles instead of slowing the
+    /// load down (no coordinated omission). Calls are started in small bursts every millisecond.
+    /// </summary>
+    public static async Task<PhaseResult> RunOpenLoopAsync(string name, double rate, TimeSpan warmup, TimeSpan duration, Func<long, CancellationToken, Task> call)
+    {
+        await RunScheduleAsync(rate, warmup, call, record: null);
+        var histogram = new LongHistogram(TimeStamp.Minutes(1), 3);
+        long failures = 0;
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        await RunScheduleAsync(rate, duration, call, (ticks, failed) =>
+        {
+            if (failed)
+            {
+                Interlocked.Increment(ref failures);
+            }
+            else
+            {
+                lock (histogram)
+                {
+                    histogram.RecordValue(ticks);
+                }
+            }
+        });
+        stopwatch.Stop();
+        process.Refresh();
+        return new PhaseResult(name, histogram.TotalCount, failures, stopwatch.Elapsed,
+            ToMilliseconds(histogram.GetValueAtPercentile(50)), ToMilliseconds(histogram.GetValueAtPercentile(99)), process.TotalProcessorTime - cpuBefore);
+    }
+
+    private static async Task RunScheduleAsync(double rate, TimeSpan duration, Func<long, CancellationToken, Task> call, Action<long, bool>? record)
+    {
+        var interval = Stopwatch.Frequency / rate;
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long issued = 0, inFlight = 1;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Done()
+        {
+            if (Interlocked.Decrement(ref inFlight) == 0)
+            {
+                drained.TrySetResult();
+            }
+        }
+        async Task OneAsync(long n, long scheduled)
+        {
+            var failed = false;
+            try
+            {
+                await call(n, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                failed = true;
+            }
+            record?.Invoke(Stopwatch.GetTimestamp() - scheduled, failed);
+            Done();
+        }
+        while (Stopwatch.GetTimestamp() is var now && now < end)
+        {
+            // Every call now due is started (the call itself is asynchronous: starting it costs little).
+            for (var due = start + (long)(issued * interval); due <= now; due = start + (long)(issued * interval))
+            {
+                Interlocked.Increment(ref inFlight);
+                _ = OneAsync(issued++, due);
+            }
+            await Task.Delay(1);
+        }
+        Done();
+        await drained.Task;
+    }
+
     private static async Task RunWorkersAsync(int workers, TimeSpan duration, Func<int, CancellationToken, Task> call, Action<int, long, bool>? record)
     {
         using var stop = new CancellationTokenSource(duration);

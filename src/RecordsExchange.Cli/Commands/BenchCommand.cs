@@ -79,8 +79,9 @@ internal static class BenchCommand
         var people = new Option<string>("--people") { Description = "Synthetic people in the jail, one server per size, comma-separated (200,20000).", DefaultValueFactory = _ => "200" };
         var flood = new Option<bool>("--flood-public") { Description = "Also measure the audited call while one address floods the public listener's /checkpoint." };
         var tokenOff = new Option<bool>("--token-off") { Description = "Also measure the audited call on a server that skips the access-token check." };
+        var openLoop = new Option<bool>("--open-loop") { Description = "Also measure the audited call in open loop at half the rate the closed loop reached (latency from when each call was due)." };
         var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against in-process servers.");
-        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff })
+        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff, openLoop })
         {
             calls.Options.Add(option);
         }
@@ -122,6 +123,11 @@ internal static class BenchCommand
                 }
                 var audited = await load.AuditedAsync($"audited, {sizes[i]:N0} people", workers, warm, measured);
                 results.Add(audited);
+                if (first && parse.GetValue(openLoop))
+                {
+                    var half = Math.Round(audited.CallsPerSecond / 2);
+                    results.Add(await load.AuditedOpenLoopAsync(string.Create(CultureInfo.InvariantCulture, $"open loop at {half:N0}/s (half)"), half, warm, measured));
+                }
                 (small, large) = (small ?? audited, audited);
                 // (the first server's and the last server's, in the order --people gives them)
                 if (first && parse.GetValue(flood))

@@ -11,7 +11,8 @@ namespace RecordsExchange.Server.Console;
 internal sealed class LedgerIndexing(LedgerIndexer indexer, GroupCommitLedger ledger, IOptions<ConsoleOptions> options, TimeProvider time, ILogger<LedgerIndexing> logger)
     : BackgroundService
 {
-    private const int Batch = 5000;
+    // Small batches: each holds the database's write lock (SQLite has one) for a few milliseconds only, so audited calls waiting to append are not held up.
+    private const int Batch = 500;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
