@@ -14,15 +14,18 @@ namespace RecordsExchange.Cli.Bench;
 /// <summary>The demo agency's connections to one bench server, and the phases measured over them.</summary>
 internal sealed class BenchLoad : IDisposable
 {
-    private readonly BenchServer _server;
+    private readonly BenchServer? _server;
     private readonly List<AgencyConnection> _agencies;
     private readonly int _people;
 
     public BenchLoad(BenchServer server, int connections, int people)
+        : this(server.Address, server.Development, connections, people) => _server = server;
+
+    /// <summary>Connections to a server anywhere (a process of its own): every phase but the flood, which needs the server's listeners.</summary>
+    public BenchLoad(Uri address, DevelopmentCertificates development, int connections, int people)
     {
-        _server = server;
         _people = people;
-        var options = AgencyConnectionOptions.FromFiles(server.Address, server.Development.DemoClientPfxPath, server.Development.CaCertificatePath);
+        var options = AgencyConnectionOptions.FromFiles(address, development.DemoClientPfxPath, development.CaCertificatePath);
         _agencies = [.. Enumerable.Range(0, connections).Select(_ => AgencyConnection.Open(options))];
     }
 
@@ -58,8 +61,9 @@ internal sealed class BenchLoad : IDisposable
     /// </summary>
     public async Task<(PhaseResult Result, string Report)> AuditedDuringCheckpointFloodAsync(int workers, TimeSpan warm, TimeSpan measured)
     {
-        var endpoint = _server.App.Services.GetRequiredService<BoundListeners>().PublicEndpoint ?? throw new InvalidOperationException("The public listener is off.");
-        using var ca = CertificateAuthority.LoadCertificate(_server.Development.CaCertificatePath);
+        var server = _server ?? throw new InvalidOperationException("The flood needs the server in this process.");
+        var endpoint = server.App.Services.GetRequiredService<BoundListeners>().PublicEndpoint ?? throw new InvalidOperationException("The public listener is off.");
+        using var ca = CertificateAuthority.LoadCertificate(server.Development.CaCertificatePath);
         using var http = new HttpClient(new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 s && CertificateAuthority.ChainsTo(s, ca, clientAuth: false, out _) },

@@ -4,8 +4,11 @@ using HdrHistogram;
 namespace RecordsExchange.Cli.Bench;
 
 /// <summary>What one phase of a benchmark measured.</summary>
-internal sealed record PhaseResult(string Name, long Calls, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan Cpu)
+internal sealed record PhaseResult(string Name, long Calls, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan Cpu, TimeSpan? ServerCpu = null)
 {
+    /// <summary>With the server in a process of its own: its CPU time over the window, per call (the load generator's is then <see cref="CpuMicrosPerCall"/>).</summary>
+    public double? ServerMicrosPerCall => ServerCpu is { } cpu && Calls > 0 ? cpu.TotalMicroseconds / Calls : null;
+
     public double CallsPerSecond => Calls / Elapsed.TotalSeconds;
 
     /// <summary>The process's CPU time over the measured window, per call: stable where wall-clock rates swing with the machine's load.</summary>
@@ -15,6 +18,9 @@ internal sealed record PhaseResult(string Name, long Calls, long Failures, TimeS
 /// <summary>Runs a call from many concurrent workers for a fixed time and records each latency in an HdrHistogram.</summary>
 internal static class LoadGenerator
 {
+    /// <summary>When the server runs in a process of its own, its CPU time so far (read from /proc); null when it shares this process.</summary>
+    public static Func<TimeSpan>? ServerCpu { get; set; }
+
     public static async Task<PhaseResult> RunAsync(string name, int workers, TimeSpan warmup, TimeSpan duration, Func<int, CancellationToken, Task> call)
     {
         // Warm-up calls are made but not recorded: JIT, connection set-up and caches settle first.
@@ -24,6 +30,7 @@ internal static class LoadGenerator
         var process = Process.GetCurrentProcess();
         // utime + stime, as /proc/self/stat counts them.
         var cpuBefore = process.TotalProcessorTime;
+        var serverBefore = ServerCpu?.Invoke();
         var stopwatch = Stopwatch.StartNew();
         await RunWorkersAsync(workers, duration, call, (worker, ticks, failed) =>
         {
@@ -45,7 +52,7 @@ internal static class LoadGenerator
             all.Add(histogram);
         }
         return new PhaseResult(name, all.TotalCount, failures.Sum(), stopwatch.Elapsed,
-            ToMilliseconds(all.GetValueAtPercentile(50)), ToMilliseconds(all.GetValueAtPercentile(99)), cpu);
+            ToMilliseconds(all.GetValueAtPercentile(50)), ToMilliseconds(all.GetValueAtPercentile(99)), cpu, ServerCpu?.Invoke() - serverBefore);
     }
 
     /// <summary>
@@ -60,6 +67,7 @@ internal static class LoadGenerator
         long failures = 0;
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var serverBefore = ServerCpu?.Invoke();
         var stopwatch = Stopwatch.StartNew();
         await RunScheduleAsync(rate, duration, call, (ticks, failed) =>
         {
@@ -78,7 +86,7 @@ internal static class LoadGenerator
         stopwatch.Stop();
         process.Refresh();
         return new PhaseResult(name, histogram.TotalCount, failures, stopwatch.Elapsed,
-            ToMilliseconds(histogram.GetValueAtPercentile(50)), ToMilliseconds(histogram.GetValueAtPercentile(99)), process.TotalProcessorTime - cpuBefore);
+            ToMilliseconds(histogram.GetValueAtPercentile(50)), ToMilliseconds(histogram.GetValueAtPercentile(99)), process.TotalProcessorTime - cpuBefore, ServerCpu?.Invoke() - serverBefore);
     }
 
     private static async Task RunScheduleAsync(double rate, TimeSpan duration, Func<long, CancellationToken, Task> call, Action<long, bool>? record)

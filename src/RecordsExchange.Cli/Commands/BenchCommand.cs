@@ -21,6 +21,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateReport());
         command.Subcommands.Add(CreateConsole());
+        command.Subcommands.Add(CreateServe());
         command.Subcommands.Add(CreatePolicy());
         return command;
     }
@@ -79,9 +80,10 @@ internal static class BenchCommand
         var people = new Option<string>("--people") { Description = "Synthetic people in the jail, one server per size, comma-separated (200,20000).", DefaultValueFactory = _ => "200" };
         var flood = new Option<bool>("--flood-public") { Description = "Also measure the audited call while one address floods the public listener's /checkpoint." };
         var tokenOff = new Option<bool>("--token-off") { Description = "Also measure the audited call on a server that skips the access-token check." };
+        var serverProcess = new Option<bool>("--server-process") { Description = "Run each server in a process of its own, so its CPU and the load generator's are measured apart (not with --flood-public, --token-off or --ledger-entries)." };
         var openLoop = new Option<bool>("--open-loop") { Description = "Also measure the audited call in open loop at half the rate the closed loop reached (latency from when each call was due)." };
         var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against in-process servers.");
-        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff, openLoop })
+        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff, openLoop, serverProcess })
         {
             calls.Options.Add(option);
         }
@@ -102,6 +104,30 @@ internal static class BenchCommand
             {
                 var first = i == 0;
                 await output.WriteLineAsync($"Starting a server with {sizes[i]:N0} synthetic people...");
+                if (parse.GetValue(serverProcess))
+                {
+                    if (parse.GetValue(flood) || parse.GetValue(tokenOff) || fill > 0)
+                    {
+                        throw new ArgumentException("--server-process measures the echo, the audited call and the open loop only.");
+                    }
+                    await using var child = await BenchServerProcess.StartAsync(sizes[i], cancellationToken);
+                    LoadGenerator.ServerCpu = child.Cpu;
+                    using var remote = new BenchLoad(child.Address, child.Development, parse.GetValue(connections), sizes[i]);
+                    if (first)
+                    {
+                        results.Add(await remote.EchoAsync(workers, warm, measured));
+                    }
+                    var measuredAudited = await remote.AuditedAsync($"audited, {sizes[i]:N0} people", workers, warm, measured);
+                    results.Add(measuredAudited);
+                    (small, large) = (small ?? measuredAudited, measuredAudited);
+                    if (first && parse.GetValue(openLoop))
+                    {
+                        var rate = Math.Round(measuredAudited.CallsPerSecond / 2);
+                        results.Add(await remote.AuditedOpenLoopAsync(string.Create(CultureInfo.InvariantCulture, $"open loop at {rate:N0}/s (half)"), rate, warm, measured));
+                    }
+                    LoadGenerator.ServerCpu = null;
+                    continue;
+                }
                 await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
                 {
                     ["RecordsExchange:DemoPeople"] = sizes[i].ToString(CultureInfo.InvariantCulture),
@@ -157,14 +183,20 @@ internal static class BenchCommand
             }
 
             await output.WriteLineAsync($"rx bench calls: {Environment.ProcessorCount} cores, {parse.GetValue(connections)} connections, {workers} callers, "
-                + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up, ledger {fill:N0} entries before, {ledgerSize:N0} after (first server)");
-            await output.WriteLineAsync("CPU µs/call: this process's CPU time (server and load generator share it, both in-process) over the measured window, per call.");
+                + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up"
+                + (parse.GetValue(serverProcess) ? ", each server in its own process" : $", ledger {fill:N0} entries before, {ledgerSize:N0} after (first server)"));
+            await output.WriteLineAsync(parse.GetValue(serverProcess)
+                ? "CPU µs/call: the load generator's (this process) and the server's (its own process, from /proc) CPU time over the measured window, per call."
+                : "CPU µs/call: this process's CPU time (server and load generator share it, both in-process) over the measured window, per call.");
             await WriteTableAsync(output, results);
             var echo = results[0];
             foreach (var audited in results.Skip(1))
             {
+                var servers = audited.ServerMicrosPerCall is { } server && echo.ServerMicrosPerCall is { } echoServer
+                    ? string.Create(CultureInfo.InvariantCulture, $"; the server alone: {server / echoServer:0.0}x")
+                    : "";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{audited.Name} / echo: {audited.CallsPerSecond / echo.CallsPerSecond:P1} of the calls/s, {audited.CpuMicrosPerCall / echo.CpuMicrosPerCall:0.0}x the CPU per call"));
+                    $"{audited.Name} / echo: {audited.CallsPerSecond / echo.CallsPerSecond:P1} of the calls/s, {audited.CpuMicrosPerCall / echo.CpuMicrosPerCall:0.0}x the CPU per call{servers}"));
             }
             if (sizes.Count > 1)
             {
@@ -333,6 +365,26 @@ internal static class BenchCommand
         return console;
     }
 
+    // The server half of `bench calls --server-process`: started by it, not by hand.
+    private static Command CreateServe()
+    {
+        var people = new Option<int>("--people") { Description = "Synthetic people in the jail.", DefaultValueFactory = _ => 200 };
+        var serve = new Command("serve", "Host a bench server until standard input closes (used by `bench calls --server-process`).") { people };
+        serve.Hidden = true;
+        serve.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
+            {
+                ["RecordsExchange:DemoPeople"] = parse.GetValue(people).ToString(CultureInfo.InvariantCulture),
+            });
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{BenchServerProcess.ReadyLine} {server.Address} {server.Development.Directory}");
+            await parse.InvocationConfiguration.Output.FlushAsync(cancellationToken);
+            await Console.In.ReadToEndAsync(cancellationToken);
+            return 0;
+        }));
+        return serve;
+    }
+
     private static Command CreateReport()
     {
         var entries = new Option<long>("--entries") { Description = "Synthetic entries, spread over this year so far.", DefaultValueFactory = _ => 1_000_000 };
@@ -387,11 +439,12 @@ internal static class BenchCommand
 
     private static async Task WriteTableAsync(TextWriter output, IEnumerable<PhaseResult> results)
     {
-        await output.WriteLineAsync($"{"phase",-36} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"CPU µs/call",12} {"calls",10} {"failed",7}");
+        var apart = results.Any(r => r.ServerCpu is not null);
+        await output.WriteLineAsync($"{"phase",-36} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {(apart ? "load µs/call" : "CPU µs/call"),12}{(apart ? $" {"server µs/call",14}" : "")} {"calls",10} {"failed",7}");
         foreach (var r in results)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-36} {r.CallsPerSecond,10:N0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.CpuMicrosPerCall,12:N0} {r.Calls,10:N0} {r.Failures,7:N0}"));
+                $"{r.Name,-36} {r.CallsPerSecond,10:N0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.CpuMicrosPerCall,12:N0}{(apart ? $" {r.ServerMicrosPerCall,14:N0}" : "")} {r.Calls,10:N0} {r.Failures,7:N0}"));
         }
     }
 }

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using RecordsExchange.Core.Certificates;
+
+namespace RecordsExchange.Cli.Bench;
+
+/// <summary>
+/// A bench server in a process of its own (`rx bench serve`), so that its CPU time can be read apart
+/// from the load generator's: the honest figure on a machine whose two cores both share.
+/// </summary>
+internal sealed class BenchServerProcess : IAsyncDisposable
+{
+    public const string ReadyLine = "READY";
+
+    private readonly Process _process;
+
+    private BenchServerProcess(Process process, Uri address, DevelopmentCertificates development) =>
+        (_process, Address, Development) = (process, address, development);
+
+    public Uri Address { get; }
+    public DevelopmentCertificates Development { get; }
+
+    /// <summary>The server process's CPU time so far (user and system, from /proc).</summary>
+    public TimeSpan Cpu()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    public static async Task<BenchServerProcess> StartAsync(int people, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        // Under `dotnet rx.dll` the host needs the assembly named; the rx apphost does not.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BenchServerProcess).Assembly.Location);
+        }
+        foreach (var argument in new[] { "bench", "serve", "--people", people.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench server process.");
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith(ReadyLine + " ", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ', 3);
+                return new BenchServerProcess(process, new Uri(parts[1]), new DevelopmentCertificates(parts[2]));
+            }
+        }
+        throw new InvalidOperationException("The bench server process ended before it was ready.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Closing its standard input tells it to stop.
+        _process.StandardInput.Close();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
