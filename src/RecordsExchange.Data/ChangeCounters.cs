@@ -47,10 +47,39 @@ public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
         CREATE TRIGGER Charges_CountDelete AFTER DELETE ON Charges BEGIN UPDATE ChangeCounters SET Value = Value + 1 WHERE Name = 'records'; END;
         """;
 
-    /// <summary>SQL Server: one statement-level trigger per table (each in its own batch, as SQL Server requires).</summary>
+    private static readonly (string Table, string Counter)[] s_counted =
+        [("AgencyClients", ChangeCounter.Clients), ("AgencyCertificates", ChangeCounter.Clients), ("People", ChangeCounter.Records), ("Bookings", ChangeCounter.Records), ("Charges", ChangeCounter.Records)];
+
+    /// <summary>
+    /// SQL Server: one statement-level trigger per table (each in its own batch, as SQL Server requires).
+    /// Every counted write updates one counter row, so writers to these tables queue on it; the per-call
+    /// read needs READ_COMMITTED_SNAPSHOT on the database so that it never waits for them (see the README).
+    /// </summary>
     public static IEnumerable<string> SqlServerTriggers() =>
-        new[] { ("AgencyClients", "clients"), ("AgencyCertificates", "clients"), ("People", "records"), ("Bookings", "records"), ("Charges", "records") }
-            .Select(t => $"CREATE TRIGGER [{t.Item1}_Count] ON [{t.Item1}] AFTER INSERT, UPDATE, DELETE AS BEGIN SET NOCOUNT ON; UPDATE [ChangeCounters] SET [Value] = [Value] + 1 WHERE [Name] = N'{t.Item2}'; END;");
+        s_counted.Select(t => $"CREATE TRIGGER [{t.Table}_Count] ON [{t.Table}] AFTER INSERT, UPDATE, DELETE AS BEGIN SET NOCOUNT ON; UPDATE [ChangeCounters] SET [Value] = [Value] + 1 WHERE [Name] = N'{t.Counter}'; END;");
+
+    /// <summary>Every trigger's name: SQLite has one per table and event, SQL Server one per table.</summary>
+    public static IEnumerable<string> TriggerNames(bool sqlite) => sqlite
+        ? s_counted.SelectMany(t => new[] { "Insert", "Update", "Delete" }.Select(e => $"{t.Table}_Count{e}"))
+        : s_counted.Select(t => $"{t.Table}_Count");
+
+    /// <summary>
+    /// Throws unless every trigger exists: a table rebuilt by a later migration loses its triggers, and
+    /// then the caches would never hear of a change. Checked at start, after the migrations.
+    /// </summary>
+    public async Task EnsureTriggersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateDbContext();
+        var sqlite = database.Provider == DatabaseProvider.Sqlite;
+        var present = sqlite
+            ? await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'trigger'").ToListAsync(cancellationToken)
+            : await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sys.triggers").ToListAsync(cancellationToken);
+        var missing = TriggerNames(sqlite).Except(present, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"The database lacks the change triggers {string.Join(", ", missing)}; the server's caches depend on them. Recreate them (see ChangeCounters) before starting.");
+        }
+    }
 
     public async ValueTask<ChangeVersions> ReadAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +91,33 @@ public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
         }
         if (!_prepared.TryTake(out var command))
         {
-            var connection = new SqliteConnection(database.ConnectionString);
+            command = Prepare();
+        }
+        ChangeVersions versions;
+        try
+        {
+            // The reader is closed before the command goes back for another call to use.
+            using (var reader = command.ExecuteReader())
+            {
+                reader.Read();
+                versions = new ChangeVersions(reader.GetInt64(0), reader.GetInt64(1));
+            }
+        }
+        catch
+        {
+            command.Connection?.Dispose();
+            command.Dispose();
+            throw;
+        }
+        _prepared.Add(command);
+        return versions;
+    }
+
+    private SqliteCommand Prepare()
+    {
+        var connection = new SqliteConnection(database.ConnectionString);
+        try
+        {
             connection.Open();
             using (var pragma = connection.CreateCommand())
             {
@@ -70,22 +125,14 @@ public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
                 pragma.CommandText = "PRAGMA busy_timeout = 5000";
                 pragma.ExecuteNonQuery();
             }
-            command = connection.CreateCommand();
+            var command = connection.CreateCommand();
             command.CommandText = "SELECT (SELECT Value FROM ChangeCounters WHERE Name = 'clients'), (SELECT Value FROM ChangeCounters WHERE Name = 'records')";
             command.Prepare();
-        }
-        try
-        {
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            var versions = new ChangeVersions(reader.GetInt64(0), reader.GetInt64(1));
-            _prepared.Add(command);
-            return versions;
+            return command;
         }
         catch
         {
-            command.Connection?.Dispose();
-            command.Dispose();
+            connection.Dispose();
             throw;
         }
     }

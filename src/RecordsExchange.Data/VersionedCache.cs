@@ -12,6 +12,7 @@ public sealed class VersionedCache<TKey, TValue>(long version) where TKey : notn
     public const int MaxEntries = 100_000;
 
     private readonly ConcurrentDictionary<TKey, TValue> _values = new();
+    private int _count;
 
     public long Version { get; } = version;
 
@@ -19,7 +20,7 @@ public sealed class VersionedCache<TKey, TValue>(long version) where TKey : notn
     public static VersionedCache<TKey, TValue> Current(ref VersionedCache<TKey, TValue> slot, long version)
     {
         var cache = Volatile.Read(ref slot);
-        if (cache.Version == version && cache._values.Count < MaxEntries)
+        if (cache.Version == version && Volatile.Read(ref cache._count) < MaxEntries)
         {
             return cache;
         }
@@ -30,5 +31,12 @@ public sealed class VersionedCache<TKey, TValue>(long version) where TKey : notn
 
     public bool TryGet(TKey key, out TValue value) => _values.TryGetValue(key, out value!);
 
-    public void Add(TKey key, TValue value) => _values.TryAdd(key, value);
+    public void Add(TKey key, TValue value)
+    {
+        // Counted here: ConcurrentDictionary.Count takes every lock of the dictionary, on every lookup.
+        if (_values.TryAdd(key, value))
+        {
+            Interlocked.Increment(ref _count);
+        }
+    }
 }

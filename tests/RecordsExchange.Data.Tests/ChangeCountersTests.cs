@@ -66,4 +66,20 @@ public sealed class ChangeCountersTests
 
         Assert.Null(await registry.FindActiveByThumbprintAsync(thumbprint));
     }
+
+    [Fact]
+    public async Task Triggers_OneLost_TheServerRefusesToStartWithItsCaches()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        using var counters = new ChangeCounters(test.Database);
+        await counters.EnsureTriggersAsync(CancellationToken.None);
+        await using (var db = test.Database.CreateDbContext())
+        {
+            // What a table rebuild in a later migration would do.
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER Charges_CountUpdate");
+        }
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => counters.EnsureTriggersAsync(CancellationToken.None));
+        Assert.Contains("Charges_CountUpdate", refused.Message);
+    }
 }

@@ -8,6 +8,8 @@ internal sealed class AgencyClientConfiguration : IEntityTypeConfiguration<Agenc
 {
     public void Configure(EntityTypeBuilder<AgencyClient> builder)
     {
+        // ChangeCounters' triggers bump the change counter; EF must not use OUTPUT/RETURNING on a table with triggers.
+        builder.ToTable(t => t.HasTrigger("AgencyClients_Count"));
         builder.HasKey(c => c.ClientId);
         builder.Property(c => c.ClientId).HasMaxLength(64);
         builder.Property(c => c.DisplayName).HasMaxLength(200);
@@ -22,6 +24,8 @@ internal sealed class AgencyCertificateConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<AgencyCertificate> builder)
     {
+        // ChangeCounters' triggers bump the change counter; EF must not use OUTPUT/RETURNING on a table with triggers.
+        builder.ToTable(t => t.HasTrigger("AgencyCertificates_Count"));
         builder.HasKey(c => c.Thumbprint);
         builder.Property(c => c.Thumbprint).HasMaxLength(64);
         builder.Property(c => c.ClientId).HasMaxLength(64);

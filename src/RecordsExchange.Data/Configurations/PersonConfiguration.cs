@@ -8,6 +8,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
 {
     public void Configure(EntityTypeBuilder<Person> builder)
     {
+        // ChangeCounters' triggers bump the change counter; EF must not use OUTPUT/RETURNING on a table with triggers.
+        builder.ToTable(t => t.HasTrigger("People_Count"));
         builder.HasKey(p => p.Id);
         builder.Property(p => p.CountyPersonNumber).HasMaxLength(32);
         builder.Property(p => p.FbiNumber).HasMaxLength(32);
@@ -36,6 +38,8 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
 {
     public void Configure(EntityTypeBuilder<Booking> builder)
     {
+        // ChangeCounters' triggers bump the change counter; EF must not use OUTPUT/RETURNING on a table with triggers.
+        builder.ToTable(t => t.HasTrigger("Bookings_Count"));
         builder.HasKey(b => b.Id);
         builder.Property(b => b.BookingNumber).HasMaxLength(32);
         builder.HasIndex(b => b.BookingNumber).IsUnique();
@@ -47,6 +51,8 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
 {
     public void Configure(EntityTypeBuilder<Charge> builder)
     {
+        // ChangeCounters' triggers bump the change counter; EF must not use OUTPUT/RETURNING on a table with triggers.
+        builder.ToTable(t => t.HasTrigger("Charges_Count"));
         builder.HasKey(c => c.Id);
         builder.Property(c => c.ExternalId).HasMaxLength(64);
         builder.HasIndex(c => c.ExternalId).IsUnique();

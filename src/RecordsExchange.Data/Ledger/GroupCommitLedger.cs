@@ -156,12 +156,10 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     /// </summary>
     private static async Task InsertSqliteAsync(RecordsDbContext db, List<Pending> batch)
     {
-        var columns = s_sqliteColumns ??= db.Model.FindEntityType(typeof(AuditEntry))!.GetProperties()
-            .Select(p => (Name: p.GetColumnName(), Get: (Func<AuditEntry, object?>)(e => p.GetGetter().GetClrValue(e)), Convert: p.GetTypeMapping().Converter))
-            .ToArray();
+        var columns = s_sqliteColumns ??= SqliteColumns(db);
         await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
         command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
-        command.CommandText = $"INSERT INTO \"{AuditEntryTable}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        command.CommandText = $"INSERT INTO \"{s_sqliteTable}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
         var parameters = columns.Select((_, i) => command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$p" + i, null))).ToArray();
         command.Prepare();
         foreach (var pending in batch)
@@ -175,7 +173,21 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         }
     }
 
-    private const string AuditEntryTable = "AuditEntries";
+    // What SaveChanges would write, property by property; a model this simple mapping cannot write as
+    // SaveChanges would (a shadow or owned property, a database default) is refused rather than half-written.
+    private static (string, Func<AuditEntry, object?>, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?)[] SqliteColumns(RecordsDbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
+        var properties = entity.GetProperties().ToList();
+        if (entity.GetNavigations().Any() || properties.Any(p => p.IsShadowProperty() || p.GetDefaultValueSql() is not null || p.TryGetDefaultValue(out _)))
+        {
+            throw new InvalidOperationException("The audit entry's model has a shadow, owned or defaulted property; the ledger's direct insert does not write those.");
+        }
+        s_sqliteTable = entity.GetTableName()!;
+        return [.. properties.Select(p => (p.GetColumnName(), (Func<AuditEntry, object?>)(e => p.GetGetter().GetClrValue(e)), p.GetTypeMapping().Converter))];
+    }
+
+    private static string s_sqliteTable = "";
 
     private static (string Name, Func<AuditEntry, object?> Get, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Convert)[]? s_sqliteColumns;
 

@@ -19,6 +19,7 @@ internal sealed class DatabaseStartup(
     GroupCommitLedger ledger,
     LedgerCheckpoints checkpoints,
     ClientApplications applications,
+    ChangeCounters counters,
     IOptions<ServerOptions> options,
     TimeProvider time,
     ILogger<DatabaseStartup> logger) : IHostedService
@@ -26,6 +27,7 @@ internal sealed class DatabaseStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
+        await counters.EnsureTriggersAsync(cancellationToken);
         await ledger.InitializeAsync(cancellationToken);
 
         if (options.Value.Development is { } development)

@@ -432,7 +432,12 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasIndex("ClientId");
 
-                    b.ToTable("AgencyCertificates");
+                    b.ToTable("AgencyCertificates", t =>
+                        {
+                            t.HasTrigger("AgencyCertificates_Count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Clients.AgencyClient", b =>
@@ -466,7 +471,12 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasKey("ClientId");
 
-                    b.ToTable("AgencyClients");
+                    b.ToTable("AgencyClients", t =>
+                        {
+                            t.HasTrigger("AgencyClients_Count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Detainers.Detainer", b =>
@@ -911,7 +921,12 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasIndex("PersonId");
 
-                    b.ToTable("Bookings");
+                    b.ToTable("Bookings", t =>
+                        {
+                            t.HasTrigger("Bookings_Count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Records.Charge", b =>
@@ -977,7 +992,12 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasIndex("PersonId");
 
-                    b.ToTable("Charges");
+                    b.ToTable("Charges", t =>
+                        {
+                            t.HasTrigger("Charges_Count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Records.Person", b =>
@@ -1076,7 +1096,12 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasIndex("LastNameKey", "FirstNameKey", "DateOfBirth");
 
-                    b.ToTable("People");
+                    b.ToTable("People", t =>
+                        {
+                            t.HasTrigger("People_Count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("RecordsExchange.Data.ChangeCounter", b =>

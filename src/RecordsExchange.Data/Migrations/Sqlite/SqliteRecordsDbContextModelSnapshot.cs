@@ -424,7 +424,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasIndex("ClientId");
 
-                    b.ToTable("AgencyCertificates");
+                    b.ToTable("AgencyCertificates", t =>
+                        {
+                            t.HasTrigger("AgencyCertificates_Count");
+                        });
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Clients.AgencyClient", b =>
@@ -458,7 +461,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasKey("ClientId");
 
-                    b.ToTable("AgencyClients");
+                    b.ToTable("AgencyClients", t =>
+                        {
+                            t.HasTrigger("AgencyClients_Count");
+                        });
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Detainers.Detainer", b =>
@@ -892,7 +898,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasIndex("PersonId");
 
-                    b.ToTable("Bookings");
+                    b.ToTable("Bookings", t =>
+                        {
+                            t.HasTrigger("Bookings_Count");
+                        });
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Records.Charge", b =>
@@ -955,7 +964,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasIndex("PersonId");
 
-                    b.ToTable("Charges");
+                    b.ToTable("Charges", t =>
+                        {
+                            t.HasTrigger("Charges_Count");
+                        });
                 });
 
             modelBuilder.Entity("RecordsExchange.Core.Records.Person", b =>
@@ -1050,7 +1062,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasIndex("LastNameKey", "FirstNameKey", "DateOfBirth");
 
-                    b.ToTable("People");
+                    b.ToTable("People", t =>
+                        {
+                            t.HasTrigger("People_Count");
+                        });
                 });
 
             modelBuilder.Entity("RecordsExchange.Data.ChangeCounter", b =>

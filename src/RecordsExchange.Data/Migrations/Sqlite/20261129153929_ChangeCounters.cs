@@ -39,6 +39,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            foreach (var trigger in Data.ChangeCounters.TriggerNames(sqlite: true))
+            {
+                migrationBuilder.Sql($"DROP TRIGGER IF EXISTS {trigger};");
+            }
             migrationBuilder.DropTable(
                 name: "ChangeCounters");
         }

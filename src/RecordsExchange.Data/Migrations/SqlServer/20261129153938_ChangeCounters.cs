@@ -42,6 +42,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            foreach (var trigger in Data.ChangeCounters.TriggerNames(sqlite: false))
+            {
+                migrationBuilder.Sql($"DROP TRIGGER IF EXISTS [{trigger}];");
+            }
             migrationBuilder.DropTable(
                 name: "ChangeCounters");
         }
