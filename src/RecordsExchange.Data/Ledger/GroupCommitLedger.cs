@@ -22,9 +22,12 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     private TaskCompletionSource _committed = NewSignal();
     private Task? _writer;
 
-    public GroupCommitLedger(IDbContextFactory<RecordsDbContext> contexts, LedgerOptions options)
+    private readonly LedgerWriteGate? _gate;
+
+    public GroupCommitLedger(IDbContextFactory<RecordsDbContext> contexts, LedgerOptions options, LedgerWriteGate? gate = null)
     {
         _contexts = contexts;
+        _gate = gate;
         _maxBatchSize = options.MaxBatchSize;
         _enqueueTimeout = options.EnqueueTimeout;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
@@ -100,6 +103,7 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> batch)
     {
+        using var turn = _gate is null ? null : await _gate.EnterAsync(CancellationToken.None);
         try
         {
             await using var db = _contexts.CreateDbContext();

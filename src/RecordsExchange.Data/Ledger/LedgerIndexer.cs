@@ -8,7 +8,7 @@ namespace RecordsExchange.Data.Ledger;
 /// call, so the call pays nothing for the console's filters. Safe to run on several nodes: a batch
 /// another node wrote first is simply skipped.
 /// </summary>
-public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts)
+public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts, LedgerWriteGate? gate = null)
 {
     private long _indexedThrough;
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,14 +26,17 @@ public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts)
     {
         await using var db = contexts.CreateDbContext();
         int written;
-        try
+        using (gate is null ? null : await gate.EnterAsync(cancellationToken))
         {
-            written = await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlServer() ? SqlServerCatchUp : SqliteCatchUp, [batch], cancellationToken);
-        }
-        catch (System.Data.Common.DbException ex) when (IsDuplicate(ex))
-        {
-            // Another node indexed these entries first (its rows are the same); the next round reads on from there.
-            written = 0;
+            try
+            {
+                written = await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlServer() ? SqlServerCatchUp : SqliteCatchUp, [batch], cancellationToken);
+            }
+            catch (System.Data.Common.DbException ex) when (IsDuplicate(ex))
+            {
+                // Another node indexed these entries first (its rows are the same); the next round reads on from there.
+                written = 0;
+            }
         }
         Advance(await db.LedgerIndex.MaxAsync(r => (long?)r.Sequence, cancellationToken) ?? 0);
         return written;

@@ -12,7 +12,7 @@ internal sealed class LedgerIndexing(LedgerIndexer indexer, GroupCommitLedger le
     : BackgroundService
 {
     // Small batches: each holds the database's write lock (SQLite has one) for a few milliseconds only, so audited calls waiting to append are not held up.
-    private const int Batch = 500;
+    private const int Batch = 200;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -13,8 +13,9 @@ public static class LedgerExtensions
     /// <summary>Registers the ledger; its signing key must exist (the settings check says so; the development bootstrap creates one).</summary>
     public static WebApplicationBuilder AddAuditLedger(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<LedgerWriteGate>();
         builder.Services.AddSingleton(sp => new GroupCommitLedger(
-            sp.GetRequiredService<RecordsDatabase>(), sp.GetRequiredService<IOptions<LedgerOptions>>().Value));
+            sp.GetRequiredService<RecordsDatabase>(), sp.GetRequiredService<IOptions<LedgerOptions>>().Value, sp.GetRequiredService<LedgerWriteGate>()));
         builder.Services.AddSingleton<IAuditLedger>(sp => sp.GetRequiredService<GroupCommitLedger>());
         builder.Services.AddSingleton(sp =>
         {
