@@ -26,7 +26,19 @@ public readonly record struct ChangeVersions(long Clients, long Records);
 /// </summary>
 public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
 {
+    private static readonly AsyncLocal<long> s_callStarted = new();
     private readonly ConcurrentBag<SqliteCommand> _prepared = [];
+    private Read? _latest;
+
+    private sealed record Read(long Started, ChangeVersions Versions);
+
+    /// <summary>
+    /// Marks the start of a call (or a stream's re-check) in this async flow. Its lookups may then use a
+    /// counter read that began at or after this moment, another call's included: such a read saw every
+    /// change committed before the call began, which is all "seen on the next call" asks. Without a mark
+    /// (the console, rx, the token endpoint) every lookup reads afresh.
+    /// </summary>
+    public static void BeginCall() => s_callStarted.Value = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>SQLite: the counters' triggers (the rows are seeded by the migration).</summary>
     public const string SqliteTriggers = """
@@ -82,6 +94,27 @@ public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
     }
 
     public async ValueTask<ChangeVersions> ReadAsync(CancellationToken cancellationToken)
+    {
+        var since = s_callStarted.Value;
+        if (since != 0 && Volatile.Read(ref _latest) is { } latest && latest.Started >= since)
+        {
+            return latest.Versions;
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var versions = await ReadFreshAsync(cancellationToken);
+        // Kept for later lookups only if no read that began later is kept already.
+        var read = new Read(started, versions);
+        for (var kept = Volatile.Read(ref _latest); kept is null || kept.Started < started; kept = Volatile.Read(ref _latest))
+        {
+            if (Interlocked.CompareExchange(ref _latest, read, kept) == kept)
+            {
+                break;
+            }
+        }
+        return versions;
+    }
+
+    private async ValueTask<ChangeVersions> ReadFreshAsync(CancellationToken cancellationToken)
     {
         if (database.Provider != DatabaseProvider.Sqlite)
         {

@@ -82,4 +82,27 @@ public sealed class ChangeCountersTests
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => counters.EnsureTriggersAsync(CancellationToken.None));
         Assert.Contains("Charges_CountUpdate", refused.Message);
     }
+
+    [Fact]
+    public async Task OneCall_SharesARead_TheNextCallReadsAfresh()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        var person = await test.AddPersonAsync("P-1", booking: "B-1");
+        using var counters = new ChangeCounters(test.Database);
+        var elsewhere = new RecordsDatabase(new DatabaseOptions { ConnectionString = test.ConnectionString });
+
+        ChangeCounters.BeginCall();
+        var first = await counters.ReadAsync(CancellationToken.None);
+        await using (var db = elsewhere.CreateDbContext())
+        {
+            (await db.People.SingleAsync(p => p.Id == person.Id)).LastName = "Changed";
+            await db.SaveChangesAsync();
+        }
+        // Within the call that began before the change: the read it already made serves.
+        Assert.Equal(first, await counters.ReadAsync(CancellationToken.None));
+
+        // The next call began after the change committed: it must see it.
+        ChangeCounters.BeginCall();
+        Assert.True((await counters.ReadAsync(CancellationToken.None)).Records > first.Records);
+    }
 }

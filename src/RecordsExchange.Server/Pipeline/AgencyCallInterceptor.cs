@@ -131,6 +131,8 @@ public sealed class AgencyCallInterceptor(
 
     private void Begin(ServerCallContext context, object? request)
     {
+        // The call's lookups may share a change-counter read begun after this moment (see ChangeCounters).
+        Data.ChangeCounters.BeginCall();
         call.Begin(context.Method, policies.Current);
         audit.Begin(context, request);
     }

@@ -69,6 +69,8 @@ public sealed class CallAdmission(
     /// <summary>Before each message of an open stream: identity, scope and token, read afresh.</summary>
     public async Task RecheckAsync(CallContext call, HttpContext http, CancellationToken cancellationToken)
     {
+        // A re-check is a new moment: it must see what changed since the stream opened.
+        Data.ChangeCounters.BeginCall();
         await IdentifyAsync(call, http, cancellationToken);
         await AuthorizeAsync(call, http);
     }
