@@ -4,7 +4,7 @@ using RecordsExchange.Core.Ledger;
 namespace RecordsExchange.Data.Ledger;
 
 /// <summary>Signs checkpoints of the ledger's tree and stores them (append-only, like the entries).</summary>
-public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contexts, LedgerSigningKey key, string origin, TimeProvider time)
+public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contexts, LedgerSigningKey key, string origin, TimeProvider time, LedgerWriteGate? gate = null)
 {
     private StoredCheckpoint? _latest;
 
@@ -40,6 +40,8 @@ public sealed class LedgerCheckpoints(IDbContextFactory<RecordsDbContext> contex
         };
         await using var db = contexts.CreateDbContext();
         db.Checkpoints.Add(checkpoint);
+        // Its turn with the ledger writer, rather than a wait in SQLite's busy handler (see LedgerWriteGate).
+        using var turn = gate is null ? null : await gate.EnterAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

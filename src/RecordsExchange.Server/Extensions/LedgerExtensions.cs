@@ -20,7 +20,8 @@ public static class LedgerExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
-            return new LedgerCheckpoints(sp.GetRequiredService<RecordsDatabase>(), LedgerKeyFile.Load(options), options.Origin, sp.GetRequiredService<TimeProvider>());
+            return new LedgerCheckpoints(sp.GetRequiredService<RecordsDatabase>(), LedgerKeyFile.Load(options), options.Origin, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<LedgerWriteGate>());
         });
         builder.Services.AddSingleton<LedgerReader>();
         builder.Services.AddSingleton<LedgerIndexer>();
