@@ -38,6 +38,9 @@ internal sealed class BenchServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        // The collector the server ships with (workstation, concurrent: see RecordsExchange.Server.csproj);
+        // RX_BENCH_SERVER_GC=1 runs the server collector instead, to compare.
+        start.Environment["DOTNET_gcServer"] = Environment.GetEnvironmentVariable("RX_BENCH_SERVER_GC") ?? "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench server process.");
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
