@@ -67,6 +67,36 @@ public static class TokenCalls
 public sealed class TokenTests(RecordsServer server) : IClassFixture<RecordsServer>
 {
     [Fact]
+    public async Task Discovery_AStandardClientFindsTheTokenEndpointAndGetsACertificateBoundToken()
+    {
+        using var http = new HttpClient(Client.AgencyConnection.CreateHandler(new Client.AgencyConnectionOptions(server.Address, server.Pki.Registered, server.Pki.Ca)));
+        // Microsoft.IdentityModel's OpenID configuration retriever, as an agency's OAuth library would use it.
+        var manager = new Microsoft.IdentityModel.Protocols.ConfigurationManager<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration>(
+            new Uri(server.Address, "/.well-known/openid-configuration").ToString(),
+            new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfigurationRetriever(),
+            new Microsoft.IdentityModel.Protocols.HttpDocumentRetriever(http) { RequireHttps = true });
+
+        var configuration = await manager.GetConfigurationAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("https://localhost:5443/", configuration.Issuer);
+        Assert.Contains("client_credentials", configuration.GrantTypesSupported);
+        Assert.Equal(["tls_client_auth"], configuration.TokenEndpointAuthMethodsSupported);
+        Assert.True(configuration.TlsClientCertificateBoundAccessTokens);
+        Assert.Contains(Core.Clients.Scopes.History, configuration.ScopesSupported);
+
+        // The endpoint it found issues a token bound to this certificate, and the token answers a call.
+        var response = await http.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = RecordsServer.ClientId, ["scope"] = Core.Clients.Scopes.History,
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var token = body.RootElement.GetProperty("access_token").GetString()!;
+        var client = new RecordsService.RecordsServiceClient(server.RawChannel(server.Pki.Registered));
+        Assert.NotNull((await client.GetCriminalHistoryAsync(History(), Bearer(token))).Person);
+    }
+
+    [Fact]
     public async Task Call_WithAFreshToken_Answered()
     {
         var token = await TokenForAsync(server, server.Pki.Registered);

@@ -49,6 +49,7 @@ public static class RecordsExchangeExtensions
     {
         app.UsePublicListenerFilter();
         app.MapTokenEndpoint();
+        Identity.AuthorizationServerMetadata.MapAuthorizationServerMetadata(app);
         app.MapRecordsGrpc();
         app.MapLedgerPublication();
         app.MapTransparencyReport();
