@@ -126,6 +126,7 @@ internal static class BenchCommand
                         results.Add(await remote.AuditedOpenLoopAsync(string.Create(CultureInfo.InvariantCulture, $"open loop at {rate:N0}/s (half)"), rate, warm, measured));
                     }
                     LoadGenerator.ServerCpu = null;
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"server process resident memory: {child.ResidentBytes() / 1048576.0:N0} MB"));
                     continue;
                 }
                 await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
@@ -168,6 +169,9 @@ internal static class BenchCommand
                 if (first)
                 {
                     ledgerSize = server.App.Services.GetRequiredService<GroupCommitLedger>().Tree.Size;
+                    using var self = Process.GetCurrentProcess();
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"resident memory with {ledgerSize:N0} ledger entries: {self.WorkingSet64 / 1048576.0:N0} MB (server and load generator together), managed heap {GC.GetTotalMemory(false) / 1048576.0:N0} MB"));
                 }
             }
             if (parse.GetValue(tokenOff))
