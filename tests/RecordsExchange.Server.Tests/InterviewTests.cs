@@ -172,11 +172,8 @@ public sealed class InterviewTests(InterviewServer server) : IClassFixture<Inter
         await ServeAsync((await ConsentNoticeAsync(requested.InterviewRequestId)).Id);
 
         server.Clock.Advance(InterviewServer.AnswerTimeout + TimeSpan.FromMinutes(2));
-        for (var attempt = 0; (await StatusAsync(requested.InterviewRequestId)).Status == InterviewStatus.Pending; attempt++)
-        {
-            Assert.True(attempt < 600, "the request was not closed");
-            await Task.Delay(50);
-        }
+        // The expiry job records the closing in the ledger: wait for that entry.
+        await server.WaitForLedgerAsync(entries => entries.Any(e => e.Method == "admin/InterviewNoAnswer" && e.SubjectKey == PersonKey(person)), "the request to be closed");
 
         Assert.Equal(InterviewStatus.NoAnswer, (await StatusAsync(requested.InterviewRequestId)).Status);
         Assert.Contains(await server.AuditAsync(), e => e.Method == "admin/InterviewNoAnswer" && e.SubjectKey == PersonKey(person) && e.RuleId == "interview.no-answer");

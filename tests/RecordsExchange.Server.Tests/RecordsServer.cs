@@ -185,6 +185,33 @@ public class RecordsServer : IAsyncLifetime
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
     }
 
+    /// <summary>
+    /// Waits until the ledger's entries satisfy <paramref name="condition"/>, checking again each time the
+    /// server commits an entry (an event, not a clock); the bound only stops a broken test from hanging.
+    /// </summary>
+    public async Task WaitForLedgerAsync(Func<List<AuditEntry>, bool> condition, string what)
+    {
+        var ledger = Services.GetRequiredService<Data.Ledger.GroupCommitLedger>();
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            // The size first: an entry committed while the entries are read wakes the wait at once.
+            var size = ledger.Tree.Size;
+            if (condition(await AuditAsync()))
+            {
+                return;
+            }
+            try
+            {
+                await ledger.WaitForEntriesAfterAsync(size, bound.Token);
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested)
+            {
+                Assert.Fail($"Timed out waiting for {what}.");
+            }
+        }
+    }
+
     /// <summary>Runs SQL on this server's database from a connection of its own (to break or mend a table for a test).</summary>
     public async Task ExecuteSqlAsync(string sql)
     {

@@ -32,20 +32,9 @@ public sealed class StreamServer : RecordsServer
     }
 
     /// <summary>Waits until the ledger shows <paramref name="count"/> streams opened by the client (the server admitted them).</summary>
-    public async Task WaitForOpenStreamsAsync(string clientId, int count)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var opened = (await AuditAsync()).Count(e => e.ClientId == clientId && e.Method.EndsWith("/WatchReleaseNotifications", StringComparison.Ordinal)
-                && e.Decision == AuditDecision.Permit && e.Reason == "Stream opened.");
-            if (opened >= count)
-            {
-                return;
-            }
-            Assert.True(attempt < 600, $"only {opened} of {count} streams opened");
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitForOpenStreamsAsync(string clientId, int count) =>
+        WaitForLedgerAsync(entries => entries.Count(e => e.ClientId == clientId && e.Method.EndsWith("/WatchReleaseNotifications", StringComparison.Ordinal)
+            && e.Decision == AuditDecision.Permit && e.Reason == "Stream opened.") >= count, $"{count} streams of {clientId} to open");
 }
 
 public sealed class StreamHardeningTests(StreamServer server) : IClassFixture<StreamServer>
@@ -207,12 +196,6 @@ public sealed class StreamQuotaTests(StreamQuotaServer server) : IClassFixture<S
         Assert.NotNull(entry.Anomaly);
     }
 
-    private async Task WaitForOpenedAsync(int count)
-    {
-        for (var attempt = 0; (await server.AuditAsync()).Count(e => e.ClientId == RecordsServer.SecondClientId && e.Reason == "Stream opened.") < count; attempt++)
-        {
-            Assert.True(attempt < 600, "the stream did not open");
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitForOpenedAsync(int count) =>
+        server.WaitForLedgerAsync(entries => entries.Count(e => e.ClientId == RecordsServer.SecondClientId && e.Reason == "Stream opened.") >= count, "the stream to open");
 }
