@@ -146,7 +146,7 @@ public static class ConsoleEndpoints
         }
         if (entry is null)
         {
-            return Page<Pages.Refused>(new { Message = $"There is no ledger entry {sequence}.", Sequence = Viewed(http) }, StatusCodes.Status404NotFound);
+            return NotFound(http, $"There is no ledger entry {sequence}.");
         }
         // The fields shown are those of the canonical record the proof covers, not the table's columns.
         var record = AuditRecord.Parser.ParseFrom(entry.CanonicalBytes);
@@ -248,7 +248,7 @@ public static class ConsoleEndpoints
         }
         if (found is not { } pair)
         {
-            return Page<Pages.Refused>(new { Message = $"There is no notice {id}.", Sequence = Viewed(http) }, StatusCodes.Status404NotFound);
+            return NotFound(http, $"There is no notice {id}.");
         }
         var (notice, person) = pair;
         var templates = NoticeTemplate.LoadDirectory(options.Value.ResolvedNoticesPath);
@@ -338,11 +338,12 @@ public static class ConsoleEndpoints
         return (viewer, refusal, booking, language);
     }
 
+    // Every page component takes its model as the parameter Model.
     private static RazorComponentResult Page<TComponent>(object model, int status = StatusCodes.Status200OK) where TComponent : Microsoft.AspNetCore.Components.IComponent =>
-        new RazorComponentResult<TComponent>(model is OverviewModel or LedgerPageModel or EntryModel or PoliciesModel or DetainersModel or NoticesModel or SubjectModel ? new { Model = model } : model)
-        {
-            StatusCode = status,
-        };
+        new RazorComponentResult<TComponent>(new { Model = model }) { StatusCode = status };
+
+    private static RazorComponentResult NotFound(HttpContext http, string message) =>
+        new RazorComponentResult<Pages.Refused>(new { Message = message, Sequence = Viewed(http) }) { StatusCode = StatusCodes.Status404NotFound };
 
     /// <summary>The ledger entry of this view, set by <see cref="ConsoleAccess"/>.</summary>
     private static long Viewed(HttpContext http) => http.Items[ConsoleAccess.EntryKey] is long sequence ? sequence : 0;
