@@ -156,4 +156,67 @@ public sealed class MerkleTreeTests
         Assert.Equal(early, tree.Root(123));
         Assert.NotEqual(tree.Root(300), tree.Root(301));
     }
+
+    [Fact]
+    public void TreeReadingOlderLeavesBack_GivesTheSameRootsAndProofs_AndReadsOnlyWhenAsked()
+    {
+        var random = new Random(31);
+        var stored = new List<byte[]>();
+        var reads = 0;
+        var full = new MerkleTree();
+        var bounded = new MerkleTree((first, hashes) =>
+        {
+            reads++;
+            for (var i = 0; i < hashes.Length / MerkleHash.Size; i++)
+            {
+                stored[(int)first + i].CopyTo(hashes.Slice(i * MerkleHash.Size));
+            }
+        }, recentGroups: 2);
+        for (var i = 0; i < 5_000; i++)
+        {
+            var leaf = MerkleHash.Leaf(BitConverter.GetBytes(random.Next()));
+            stored.Add(leaf);
+            full.Append(leaf);
+            bounded.Append(leaf);
+        }
+        // The newest leaves are answered from memory.
+        Assert.Equal(full.Root(5_000), bounded.Root(5_000));
+        Assert.Equal(full.InclusionProof(4_999, 5_000).Select(Hex), bounded.InclusionProof(4_999, 5_000).Select(Hex));
+        Assert.Equal(0, reads);
+
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var second = random.Next(1, 5_001);
+            var first = random.Next(1, second + 1);
+            var index = random.Next(0, second);
+            Assert.Equal(Hex(full.Root(second)), Hex(bounded.Root(second)));
+            Assert.Equal(Hex(full.LeafHash(index)), Hex(bounded.LeafHash(index)));
+            Assert.Equal(full.InclusionProof(index, second).Select(Hex), bounded.InclusionProof(index, second).Select(Hex));
+            Assert.Equal(full.ConsistencyProof(first, second).Select(Hex), bounded.ConsistencyProof(first, second).Select(Hex));
+        }
+        Assert.True(reads > 0);
+    }
+
+    [Fact]
+    public void TreeReadingOlderLeavesBack_StoredLeafChanged_Throws()
+    {
+        var stored = Enumerable.Range(0, 1_024).Select(i => MerkleHash.Leaf(BitConverter.GetBytes(i))).ToList();
+        var tree = new MerkleTree((first, hashes) =>
+        {
+            for (var i = 0; i < hashes.Length / MerkleHash.Size; i++)
+            {
+                stored[(int)first + i].CopyTo(hashes.Slice(i * MerkleHash.Size));
+            }
+        }, recentGroups: 1);
+        stored.ForEach(leaf => tree.Append(leaf));
+        var root = tree.Root(1_024);
+
+        stored[3] = MerkleHash.Leaf([9, 9, 9]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => tree.InclusionProof(3, 1_024));
+        Assert.Contains("entries 1 to 256", error.Message);
+        // Entries in other groups, and the root (kept above the groups), are unaffected.
+        Assert.True(MerkleProofs.VerifyInclusion(stored[300], 300, 1_024, tree.InclusionProof(300, 1_024), root));
+        Assert.Equal(root, tree.Root(1_024));
+    }
 }

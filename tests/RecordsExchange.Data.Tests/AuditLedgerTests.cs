@@ -68,6 +68,34 @@ public sealed class AuditLedgerTests
     }
 
     [Fact]
+    public async Task Tree_OlderEntries_ProvedFromStoredLeafHashes_AndAStoredHashChangedBehindTheTriggersIsCaught()
+    {
+        await using var test = await TestDatabase.CreateAsync();
+        await using var ledger = await OpenAsync(test);
+        // More than the sixteen groups of 256 the tree keeps in memory, so the first groups are read back.
+        await Task.WhenAll(Enumerable.Range(0, 5_000).Select(i => ledger.AppendAsync(Entry("entry " + i))));
+        var root = ledger.Tree.Root(5_000);
+        await using (var db = test.Database.CreateDbContext())
+        {
+            var stored = await db.AuditEntries.Where(e => e.Sequence == 300).Select(e => e.LeafHash).SingleAsync();
+            Assert.True(MerkleProofs.VerifyInclusion(stored, 299, 5_000, ledger.Tree.InclusionProof(299, 5_000), root));
+        }
+
+        // Someone with the file drops the append-only trigger and rewrites entry 2's stored leaf hash.
+        await using (var connection = new SqliteConnection(test.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER AuditEntries_NoUpdate; UPDATE AuditEntries SET LeafHash = zeroblob(32) WHERE Sequence = 2;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var caught = Assert.Throws<InvalidOperationException>(() => ledger.Tree.InclusionProof(1, 5_000));
+        Assert.Contains("entries 1 to 256", caught.Message);
+        Assert.Equal(root, ledger.Tree.Root(5_000));
+    }
+
+    [Fact]
     public async Task AppendAsync_TwoLedgersOnOneDatabase_NeverForkTheSequence()
     {
         await using var test = await TestDatabase.CreateAsync();

@@ -33,7 +33,7 @@ internal sealed class BenchServerProcess : IAsyncDisposable
         return _process.WorkingSet64;
     }
 
-    public static async Task<BenchServerProcess> StartAsync(int people, CancellationToken cancellationToken)
+    public static async Task<BenchServerProcess> StartAsync(int people, long ledgerEntries, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         // Under `dotnet rx.dll` the host needs the assembly named; the rx apphost does not.
@@ -41,7 +41,7 @@ internal sealed class BenchServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(typeof(BenchServerProcess).Assembly.Location);
         }
-        foreach (var argument in new[] { "bench", "serve", "--people", people.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "bench", "serve", "--people", people.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger-entries", ledgerEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -51,6 +51,11 @@ internal sealed class BenchServerProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench server process.");
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
+            // What the server process reports while it prepares (filling a ledger takes minutes).
+            if (line.StartsWith("Filled", StringComparison.Ordinal))
+            {
+                Console.WriteLine(line);
+            }
             if (line.StartsWith(ReadyLine + " ", StringComparison.Ordinal))
             {
                 var parts = line.Split(' ', 3);

@@ -20,6 +20,31 @@ internal static class LedgerFill
         }
     }
 
+    /// <summary>
+    /// A database as a server that has run for a long time leaves it: migrated, <paramref name="count"/>
+    /// synthetic entries in the ledger and the console's read model caught up with them.
+    /// </summary>
+    public static async Task PrepareAsync(string connectionString, long count, TextWriter output)
+    {
+        var database = new Data.RecordsDatabase(new Data.DatabaseOptions { ConnectionString = connectionString });
+        await database.MigrateAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (var ledger = new GroupCommitLedger(database, GroupCommit))
+        {
+            await ledger.InitializeAsync();
+            await Progress.RunAsync("filling", count, async report =>
+            {
+                await FillAsync(ledger, count, report);
+                return 0;
+            });
+        }
+        var indexer = new LedgerIndexer(database);
+        while (await indexer.CatchUpAsync(50_000, CancellationToken.None) > 0)
+        {
+        }
+        await output.WriteLineAsync($"Filled and indexed {count:N0} ledger entries in {clock.Elapsed.TotalSeconds:0} s.");
+    }
+
     /// <summary>A synthetic entry shaped like an answered agency call.</summary>
     public static AuditEntry Entry(long n) => new()
     {

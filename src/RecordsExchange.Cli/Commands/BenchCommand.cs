@@ -80,7 +80,7 @@ internal static class BenchCommand
         var people = new Option<string>("--people") { Description = "Synthetic people in the jail, one server per size, comma-separated (200,20000).", DefaultValueFactory = _ => "200" };
         var flood = new Option<bool>("--flood-public") { Description = "Also measure the audited call while one address floods the public listener's /checkpoint." };
         var tokenOff = new Option<bool>("--token-off") { Description = "Also measure the audited call on a server that skips the access-token check." };
-        var serverProcess = new Option<bool>("--server-process") { Description = "Run each server in a process of its own, so its CPU and the load generator's are measured apart (not with --flood-public, --token-off or --ledger-entries)." };
+        var serverProcess = new Option<bool>("--server-process") { Description = "Run each server in a process of its own, so its CPU, its memory and the load generator's CPU are measured apart (not with --flood-public or --token-off); with --ledger-entries the server starts on a database already holding them." };
         var openLoop = new Option<bool>("--open-loop") { Description = "Also measure the audited call in open loop at half the rate the closed loop reached (latency from when each call was due)." };
         var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against in-process servers.");
         foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff, openLoop, serverProcess })
@@ -106,11 +106,15 @@ internal static class BenchCommand
                 await output.WriteLineAsync($"Starting a server with {sizes[i]:N0} synthetic people...");
                 if (parse.GetValue(serverProcess))
                 {
-                    if (parse.GetValue(flood) || parse.GetValue(tokenOff) || fill > 0)
+                    if (parse.GetValue(flood) || parse.GetValue(tokenOff))
                     {
                         throw new ArgumentException("--server-process measures the echo, the audited call and the open loop only.");
                     }
-                    await using var child = await BenchServerProcess.StartAsync(sizes[i], cancellationToken);
+                    if (first && fill > 0)
+                    {
+                        await output.WriteLineAsync($"The server process fills its ledger with {fill:N0} synthetic entries before it starts...");
+                    }
+                    await using var child = await BenchServerProcess.StartAsync(sizes[i], first ? fill : 0, cancellationToken);
                     LoadGenerator.ServerCpu = child.Cpu;
                     using var remote = new BenchLoad(child.Address, child.Development, parse.GetValue(connections), sizes[i]);
                     if (first)
@@ -373,14 +377,16 @@ internal static class BenchCommand
     private static Command CreateServe()
     {
         var people = new Option<int>("--people") { Description = "Synthetic people in the jail.", DefaultValueFactory = _ => 200 };
-        var serve = new Command("serve", "Host a bench server until standard input closes (used by `bench calls --server-process`).") { people };
+        var ledgerEntries = new Option<long>("--ledger-entries") { Description = "Synthetic entries in the ledger (and the read model) before the server starts.", DefaultValueFactory = _ => 0 };
+        var serve = new Command("serve", "Host a bench server until standard input closes (used by `bench calls --server-process`).") { people, ledgerEntries };
         serve.Hidden = true;
         serve.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
+            var fill = parse.GetValue(ledgerEntries);
             await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
             {
                 ["RecordsExchange:DemoPeople"] = parse.GetValue(people).ToString(CultureInfo.InvariantCulture),
-            });
+            }, fill > 0 ? connectionString => LedgerFill.PrepareAsync(connectionString, fill, parse.InvocationConfiguration.Output) : null);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{BenchServerProcess.ReadyLine} {server.Address} {server.Development.Directory}");
             await parse.InvocationConfiguration.Output.FlushAsync(cancellationToken);
             await Console.In.ReadToEndAsync(cancellationToken);

@@ -1,17 +1,50 @@
 namespace RecordsExchange.Core.Ledger;
 
+/// <summary>Reads <paramref name="hashes"/>.Length / 32 committed leaf hashes, starting at leaf <paramref name="firstIndex"/>, from where the leaves are stored.</summary>
+public delegate void LeafHashReader(long firstIndex, Span<byte> hashes);
+
 /// <summary>
-/// An append-only RFC 9162 Merkle tree that keeps every complete subtree's hash, level by level,
-/// in tiles of 256 hashes (as C2SP tlog-tiles lays them out), so roots and proofs for any size cost
-/// O(log n) lookups and never rehash the log. Thread-safe: one appender, many readers.
+/// An append-only RFC 9162 Merkle tree laid out as C2SP tlog-tiles do: the leaves in groups of 256,
+/// each group holding its own eight lowest levels, and every complete subtree of 256 leaves or more
+/// kept level by level above them. Roots and proofs for any size cost O(log n) lookups and never
+/// rehash the log. Thread-safe: one appender, many readers.
+/// <para>
+/// Without a <see cref="LeafHashReader"/> every group stays in memory (~64 bytes per leaf). With one,
+/// only the right edge and the most recent groups do; an older group is rebuilt from its 256 stored leaf
+/// hashes when a proof needs it, and checked against the group hash held above it, so memory is
+/// bounded (~0.25 byte per leaf) and a stored leaf hash changed after the fact cannot pass unnoticed.
+/// </para>
 /// </summary>
 public sealed class MerkleTree
 {
-    private const int TileWidth = 256;
+    private const int GroupHeight = 8;
+    private const int GroupWidth = 1 << GroupHeight;
+    // A group holds its levels 0..7: 256 + 128 + ... + 2 = 510 hashes.
+    private const int GroupHashes = (2 * GroupWidth) - 2;
+    private const int CachedGroups = 64;
 
-    // _levels[l][i] is the hash of the complete subtree of 2^l leaves starting at leaf i * 2^l.
-    private readonly List<HashTiles> _levels = [new()];
+    private readonly LeafHashReader? _olderLeaves;
+    private readonly int _recentGroups;
     private readonly Lock _lock = new();
+
+    // Every group when nothing can read old leaves back; otherwise the recent ones, by group number modulo the count.
+    private readonly List<byte[]?> _groups = [];
+    // _upper[k][i] is the hash of the complete subtree of 2^(8+k) leaves starting at leaf i * 2^(8+k).
+    private readonly List<HashTiles> _upper = [];
+    private readonly (long Group, byte[] Hashes)?[] _rebuilt = new (long, byte[])?[CachedGroups];
+    private long _size;
+
+    /// <summary>A tree that keeps every hash in memory.</summary>
+    public MerkleTree()
+    {
+    }
+
+    /// <summary>A tree that keeps the most recent <paramref name="recentGroups"/> groups of 256 leaves in memory and reads older leaves back through <paramref name="olderLeaves"/>.</summary>
+    public MerkleTree(LeafHashReader olderLeaves, int recentGroups = 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(recentGroups, 1);
+        (_olderLeaves, _recentGroups) = (olderLeaves, recentGroups);
+    }
 
     /// <summary>How many leaves the tree holds.</summary>
     public long Size
@@ -20,7 +53,7 @@ public sealed class MerkleTree
         {
             lock (_lock)
             {
-                return _levels[0].Count;
+                return _size;
             }
         }
     }
@@ -34,20 +67,21 @@ public sealed class MerkleTree
         }
         lock (_lock)
         {
-            var hash = leafHash.ToArray();
-            for (var level = 0; ; level++)
+            var group = _size / GroupWidth;
+            var position = (int)(_size % GroupWidth);
+            var hashes = position == 0 ? StartGroup(group) : GroupInMemory(group)!;
+            leafHash.CopyTo(Slot(hashes, 0, position));
+            // Combine upward inside the group while the new node is a right child.
+            var level = 0;
+            for (; level < GroupHeight - 1 && position % 2 == 1; level++)
             {
-                if (level == _levels.Count)
-                {
-                    _levels.Add(new HashTiles());
-                }
-                var tiles = _levels[level];
-                tiles.Add(hash);
-                if (tiles.Count % 2 == 1)
-                {
-                    break;
-                }
-                hash = MerkleHash.Node(tiles[tiles.Count - 2], hash);
+                MerkleHash.Node(Slot(hashes, level, position - 1), Slot(hashes, level, position)).CopyTo(Slot(hashes, level + 1, position / 2));
+                position /= 2;
+            }
+            _size++;
+            if (level == GroupHeight - 1 && position == 1)
+            {
+                AppendUpper(MerkleHash.Node(Slot(hashes, level, 0), Slot(hashes, level, 1)));
             }
         }
     }
@@ -57,60 +91,61 @@ public sealed class MerkleTree
     {
         lock (_lock)
         {
-            return index >= 0 && index < _levels[0].Count ? _levels[0][index] : throw new ArgumentOutOfRangeException(nameof(index));
+            if (index < 0 || index >= _size)
+            {
+                throw new ArgumentOutOfRangeException(nameof(index));
+            }
         }
+        return Node(0, index);
     }
 
     /// <summary>The root of the tree's first <paramref name="size"/> leaves.</summary>
     public byte[] Root(long size)
     {
-        lock (_lock)
-        {
-            CheckSize(size);
-            return size == 0 ? MerkleHash.Empty : SubtreeHash(0, size);
-        }
+        CheckSize(size);
+        return size == 0 ? MerkleHash.Empty : SubtreeHash(0, size);
     }
 
     /// <summary>The RFC 9162 inclusion proof (audit path) of leaf <paramref name="index"/> in the tree of <paramref name="size"/> leaves.</summary>
     public List<byte[]> InclusionProof(long index, long size)
     {
-        lock (_lock)
+        CheckSize(size);
+        if (index < 0 || index >= size)
         {
-            CheckSize(size);
-            if (index < 0 || index >= size)
-            {
-                throw new ArgumentOutOfRangeException(nameof(index), "The leaf is not in a tree of that size.");
-            }
-            var proof = new List<byte[]>();
-            Path(index, 0, size, proof);
-            return proof;
+            throw new ArgumentOutOfRangeException(nameof(index), "The leaf is not in a tree of that size.");
         }
+        var proof = new List<byte[]>();
+        Path(index, 0, size, proof);
+        return proof;
     }
 
     /// <summary>The RFC 9162 consistency proof from the tree of <paramref name="first"/> leaves to the tree of <paramref name="second"/>.</summary>
     public List<byte[]> ConsistencyProof(long first, long second)
     {
-        lock (_lock)
+        CheckSize(second);
+        if (first < 1 || first > second)
         {
-            CheckSize(second);
-            if (first < 1 || first > second)
-            {
-                throw new ArgumentOutOfRangeException(nameof(first), "The first size must be between 1 and the second size.");
-            }
-            var proof = new List<byte[]>();
-            if (first < second)
-            {
-                SubProof(first, 0, second, true, proof);
-            }
-            return proof;
+            throw new ArgumentOutOfRangeException(nameof(first), "The first size must be between 1 and the second size.");
         }
+        var proof = new List<byte[]>();
+        if (first < second)
+        {
+            SubProof(first, 0, second, true, proof);
+        }
+        return proof;
     }
 
+    // Everything a proof or root below reads is a complete subtree inside the size checked here: such a
+    // hash never changes once written, so each lookup takes the lock on its own and none holds it across
+    // a read of stored leaves.
     private void CheckSize(long size)
     {
-        if (size < 0 || size > _levels[0].Count)
+        lock (_lock)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), $"The tree has {_levels[0].Count} leaves.");
+            if (size < 0 || size > _size)
+            {
+                throw new ArgumentOutOfRangeException(nameof(size), $"The tree has {_size} leaves.");
+            }
         }
     }
 
@@ -119,8 +154,8 @@ public sealed class MerkleTree
     {
         if ((count & (count - 1)) == 0 && start % count == 0)
         {
-            var level = long.TrailingZeroCount(count);
-            return _levels[(int)level][start >> (int)level];
+            var level = (int)long.TrailingZeroCount(count);
+            return Node(level, start >> level);
         }
         var k = MerkleHash.SplitPoint(count);
         return MerkleHash.Node(SubtreeHash(start, k), SubtreeHash(start + k, count - k));
@@ -170,9 +205,110 @@ public sealed class MerkleTree
         }
     }
 
-    /// <summary>One level's hashes in fixed tiles, so a million-entry ledger is a few thousand arrays, not millions.</summary>
+    // The hash of the complete subtree at (level, index).
+    private byte[] Node(int level, long index)
+    {
+        if (level >= GroupHeight)
+        {
+            lock (_lock)
+            {
+                return _upper[level - GroupHeight][index];
+            }
+        }
+        var group = (index << level) / GroupWidth;
+        var position = (int)(index - (group * (GroupWidth >> level)));
+        byte[]? hashes;
+        lock (_lock)
+        {
+            hashes = GroupInMemory(group) ?? Rebuilt(group);
+        }
+        hashes ??= Rebuild(group);
+        return Slot(hashes, level, position).ToArray();
+    }
+
+    private byte[] StartGroup(long group)
+    {
+        var hashes = new byte[GroupHashes * MerkleHash.Size];
+        if (_olderLeaves is null)
+        {
+            _groups.Add(hashes);
+        }
+        else
+        {
+            if (_groups.Count < _recentGroups)
+            {
+                _groups.Add(null);
+            }
+            _groups[(int)(group % _recentGroups)] = hashes;
+        }
+        return hashes;
+    }
+
+    // The group's hashes if it is the one being filled or one of the recent ones (all of them without a reader).
+    private byte[]? GroupInMemory(long group)
+    {
+        if (_olderLeaves is null)
+        {
+            return _groups[(int)group];
+        }
+        var newest = (_size - 1) / GroupWidth;
+        // The slot of the group being filled is reused by the oldest recent group's successor.
+        return newest - group < _recentGroups ? _groups[(int)(group % _recentGroups)] : null;
+    }
+
+    private byte[]? Rebuilt(long group) => _rebuilt[group % CachedGroups] is { } cached && cached.Group == group ? cached.Hashes : null;
+
+    // Reads a complete older group's 256 leaf hashes back, rebuilds its levels and checks them against
+    // the group hash kept above: a changed stored leaf makes every proof through its group fail loudly.
+    private byte[] Rebuild(long group)
+    {
+        var hashes = new byte[GroupHashes * MerkleHash.Size];
+        _olderLeaves!(group * GroupWidth, hashes.AsSpan(0, GroupWidth * MerkleHash.Size));
+        for (var level = 0; level < GroupHeight - 1; level++)
+        {
+            for (var i = 0; i < GroupWidth >> (level + 1); i++)
+            {
+                MerkleHash.Node(Slot(hashes, level, 2 * i), Slot(hashes, level, (2 * i) + 1)).CopyTo(Slot(hashes, level + 1, i));
+            }
+        }
+        var top = MerkleHash.Node(Slot(hashes, GroupHeight - 1, 0), Slot(hashes, GroupHeight - 1, 1));
+        lock (_lock)
+        {
+            if (!top.AsSpan().SequenceEqual(_upper[0][group]))
+            {
+                throw new InvalidOperationException($"The stored leaf hashes of entries {(group * GroupWidth) + 1} to {(group + 1) * GroupWidth} do not match the ledger's tree: a stored entry was changed. Run `rx audit verify --db`.");
+            }
+            _rebuilt[group % CachedGroups] = (group, hashes);
+        }
+        return hashes;
+    }
+
+    private void AppendUpper(byte[] hash)
+    {
+        for (var k = 0; ; k++)
+        {
+            if (k == _upper.Count)
+            {
+                _upper.Add(new HashTiles());
+            }
+            var tiles = _upper[k];
+            tiles.Add(hash);
+            if (tiles.Count % 2 == 1)
+            {
+                return;
+            }
+            hash = MerkleHash.Node(tiles[tiles.Count - 2], hash);
+        }
+    }
+
+    // Level l of a group starts after the 256 + 128 + ... hashes of the levels below it.
+    private static Span<byte> Slot(byte[] hashes, int level, int position) =>
+        hashes.AsSpan(((2 * GroupWidth) - (2 * GroupWidth >> level) + position) * MerkleHash.Size, MerkleHash.Size);
+
+    /// <summary>One level's hashes in fixed tiles, so a long ledger is a few thousand arrays, not millions.</summary>
     private sealed class HashTiles
     {
+        private const int TileWidth = 256;
         private readonly List<byte[]> _tiles = [];
 
         public long Count { get; private set; }

@@ -26,7 +26,10 @@ public sealed class LedgerTally
     /// <summary>Entries read.</summary>
     public long EntriesRead { get; private set; }
 
-    internal List<AccessEvent> Access { get; } = [];
+    // A person's first access on each day, not every access: the reports ask who was reached first in a
+    // period of whole days, so this is exact, and it keeps a refresh's memory to people × days rather
+    // than growing with every call in the ledger.
+    private readonly Dictionary<(long Subject, DateOnly Day), AccessEvent> _firstAccess = [];
     internal List<(DateOnly Day, string Kind, double Hours)> Served { get; } = [];
 
     public LedgerTally(ReportAnchor anchor) => Anchor = anchor;
@@ -85,8 +88,12 @@ public sealed class LedgerTally
         _requests[counted] = _requests.GetValueOrDefault(counted) + 1;
         if (atom.Access is { } means && record.SubjectKey != 0)
         {
-            Access.Add(new AccessEvent(record.SubjectKey, at, means, LedgerCounting.Band(record.SubjectSex),
-                LedgerCounting.Band(record.SubjectAgeBand), LedgerCounting.Band(record.SubjectRaceEthnicity)));
+            ref var first = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_firstAccess, (record.SubjectKey, day), out var earlier);
+            if (!earlier || at < first.At)
+            {
+                first = new AccessEvent(record.SubjectKey, at, means, LedgerCounting.Band(record.SubjectSex),
+                    LedgerCounting.Band(record.SubjectAgeBand), LedgerCounting.Band(record.SubjectRaceEthnicity));
+            }
         }
         if (record.Method == "admin/ServeNotice" && record.NoticeCreatedAt is { } created)
         {
@@ -122,7 +129,7 @@ public sealed class LedgerTally
     /// accepted (as of the anchor), in the month of the request.
     /// </summary>
     internal IEnumerable<AccessEvent> AccessEvents() =>
-        Access.Concat(_interviews.Where(i => Outcome(i.Key, i.Value.Atom).Access is not null).Select(i => i.Value.Person));
+        _firstAccess.Values.Concat(_interviews.Where(i => Outcome(i.Key, i.Value.Atom).Access is not null).Select(i => i.Value.Person));
 
     // An interview request where its status entries have left it; accepted, it is ICE access by interview.
     private RequestAtom Outcome(long id, RequestAtom atom)

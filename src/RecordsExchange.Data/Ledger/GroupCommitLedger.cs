@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RecordsExchange.Core;
 using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Ledger;
@@ -7,22 +9,30 @@ using RecordsExchange.Core.Ledger;
 namespace RecordsExchange.Data.Ledger;
 
 /// <summary>
-/// The audit ledger's single writer. Calls enqueue their entry in a bounded queue; the writer takes
-/// everything waiting (up to a batch), assigns the next sequence numbers inside one database
-/// transaction, seals each entry (canonical bytes and leaf hash), commits durably, extends the
-/// in-memory Merkle tree, and only then releases the waiting calls. If the commit fails, every call
-/// in the batch fails and nothing of the batch is in the tree. One fsync serves a whole batch.
+/// The audit ledger's single writer, in two stages. Calls enqueue their entry in a bounded queue; the
+/// sealer takes everything waiting (up to a batch), numbers it from the next sequence it keeps in
+/// memory and seals each entry (canonical bytes and leaf hash); the committer writes a sealed batch in
+/// one transaction, checks inside it that the numbers still follow the last committed entry (another
+/// process may have appended: then it re-reads the tree and re-seals), commits durably, extends the
+/// Merkle tree and only then releases the waiting calls. While one batch syncs, the next is gathered
+/// and sealed. If a commit fails, every call in the batch fails and nothing of the batch is in the
+/// tree. One fsync serves a whole batch.
 /// </summary>
 public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
 {
     private readonly IDbContextFactory<RecordsDbContext> _contexts;
     private readonly Channel<Pending> _queue;
+    // One sealed batch may wait while another commits: the pipeline's depth.
+    private readonly Channel<List<Pending>> _sealed = Channel.CreateBounded<List<Pending>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
     private readonly int _maxBatchSize;
     private readonly TimeSpan _enqueueTimeout;
-    private TaskCompletionSource _committed = NewSignal();
-    private Task? _writer;
-
     private readonly LedgerWriteGate? _gate;
+    private TaskCompletionSource _committed = NewSignal();
+    private Task? _sealer;
+    private Task? _committer;
+    // The sealer's guess at the next sequence; the committer corrects it when another writer appended.
+    private long _nextSequence;
+    private SqliteWriter? _sqlite;
 
     public GroupCommitLedger(IDbContextFactory<RecordsDbContext> contexts, LedgerOptions options, LedgerWriteGate? gate = null)
     {
@@ -35,15 +45,22 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        Tree = new MerkleTree(ReadLeafHashes);
     }
 
-    /// <summary>The Merkle tree of every committed entry; leaf i is sequence i + 1.</summary>
-    public MerkleTree Tree { get; } = new();
+    /// <summary>
+    /// The Merkle tree of every committed entry; leaf i is sequence i + 1. Only its recent leaves are in
+    /// memory; proofs of older ones read their leaf hashes back from the audit table.
+    /// </summary>
+    public MerkleTree Tree { get; }
+
+    /// <summary>Entries waiting for the writer now.</summary>
+    public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
 
     /// <summary>Loads the committed leaves, checking that sequence numbers run from 1 without gaps, and starts the writer.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        if (_writer is not null)
+        if (_sealer is not null)
         {
             return;
         }
@@ -51,12 +68,14 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         {
             await LoadLeavesAsync(db, cancellationToken);
         }
-        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        _nextSequence = Tree.Size + 1;
+        _sealer = Task.Run(SealLoopAsync, CancellationToken.None);
+        _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
     }
 
     public async Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
-        if (_writer is null)
+        if (_sealer is null)
         {
             throw new InvalidOperationException("The ledger is not initialized.");
         }
@@ -87,17 +106,45 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         return Tree.Size > sequence ? Task.CompletedTask : signal.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task WriteLoopAsync()
+    private async Task SealLoopAsync()
     {
-        var batch = new List<Pending>(_maxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+            while (await _queue.Reader.WaitToReadAsync())
             {
-                batch.Add(pending);
+                var batch = new List<Pending>(Math.Min(_maxBatchSize, 64));
+                while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+                Seal(batch, Interlocked.Add(ref _nextSequence, batch.Count) - batch.Count);
+                await _sealed.Writer.WriteAsync(batch);
             }
+        }
+        finally
+        {
+            _sealed.Writer.TryComplete();
+        }
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        await foreach (var batch in _sealed.Reader.ReadAllAsync())
+        {
             await CommitAsync(batch);
-            batch.Clear();
+        }
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync();
+        }
+    }
+
+    private static void Seal(List<Pending> batch, long first)
+    {
+        foreach (var pending in batch)
+        {
+            pending.Entry.Sequence = first++;
+            AuditCanonical.Seal(pending.Entry);
         }
     }
 
@@ -107,38 +154,38 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         try
         {
             await using var db = _contexts.CreateDbContext();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            // The sequence is taken inside the transaction that holds the write lock, so two
-            // writers (another process, another node) can never assign the same number.
-            var last = await LastSequenceAsync(db);
-            if (last != Tree.Size)
-            {
-                await LoadLeavesAsync(db, CancellationToken.None);
-            }
-            foreach (var pending in batch)
-            {
-                pending.Entry.Sequence = ++last;
-                AuditCanonical.Seal(pending.Entry);
-            }
             if (db.Database.IsSqlite())
             {
-                await InsertSqliteAsync(db, batch);
+                _sqlite ??= new SqliteWriter(_contexts.CreateDbContext());
+                await _sqlite.WriteAsync(batch, last => EnsureFollows(db, batch, last));
             }
             else
             {
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                // SQL Server: the range stays locked until commit, or two nodes could read the same maximum.
+                var last = await db.Database.SqlQueryRaw<long?>("SELECT MAX([Sequence]) AS [Value] FROM [AuditEntries] WITH (UPDLOCK, HOLDLOCK)").SingleAsync() ?? 0;
+                await EnsureFollows(db, batch, last);
                 db.AuditEntries.AddRange(batch.Select(p => p.Entry));
                 await db.SaveChangesAsync();
+                await transaction.CommitAsync();
             }
-            await transaction.CommitAsync();
         }
         catch (Exception ex)
         {
+            // The held connection may be what failed: the next batch opens a new one.
+            if (_sqlite is not null)
+            {
+                await _sqlite.DisposeAsync();
+                _sqlite = null;
+            }
             foreach (var pending in batch)
             {
                 pending.Entry.Sequence = 0;
                 pending.Completion.TrySetException(new AuditUnavailableException(ex));
             }
+            // The numbers the sealer handed out after this batch would leave a gap: start again after the tree.
+            Interlocked.Exchange(ref _nextSequence, Tree.Size + 1);
             return;
         }
 
@@ -153,53 +200,22 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// SQLite: one prepared INSERT run for each entry of the batch inside the transaction, the columns and
-    /// their conversions taken from EF's model of the table (so the rows are those SaveChanges would
-    /// write), without EF's per-entity change tracking and command building, the writer's main cost.
-    /// </summary>
-    private static async Task InsertSqliteAsync(RecordsDbContext db, List<Pending> batch)
+    // Inside the write transaction, so no other writer can append between this check and the commit:
+    // the batch must start right after the last committed entry. When another process appended (or a
+    // failed batch left the sealer's numbers ahead), the tree catches up and the batch is re-sealed.
+    private async Task EnsureFollows(RecordsDbContext db, List<Pending> batch, long last)
     {
-        var columns = s_sqliteColumns ??= SqliteColumns(db);
-        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
-        command.CommandText = $"INSERT INTO \"{s_sqliteTable}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-        var parameters = columns.Select((_, i) => command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$p" + i, null))).ToArray();
-        command.Prepare();
-        foreach (var pending in batch)
+        if (batch[0].Entry.Sequence == last + 1 && Tree.Size == last)
         {
-            for (var i = 0; i < columns.Length; i++)
-            {
-                var value = columns[i].Get(pending.Entry);
-                parameters[i].Value = (value is null ? null : columns[i].Convert is { } convert ? convert.ConvertToProvider(value) : value) ?? DBNull.Value;
-            }
-            await command.ExecuteNonQueryAsync();
+            return;
         }
-    }
-
-    // What SaveChanges would write, property by property; a model this simple mapping cannot write as
-    // SaveChanges would (a shadow or owned property, a database default) is refused rather than half-written.
-    private static (string, Func<AuditEntry, object?>, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?)[] SqliteColumns(RecordsDbContext db)
-    {
-        var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
-        var properties = entity.GetProperties().ToList();
-        if (entity.GetNavigations().Any() || properties.Any(p => p.IsShadowProperty() || p.GetDefaultValueSql() is not null || p.TryGetDefaultValue(out _)))
+        if (Tree.Size != last)
         {
-            throw new InvalidOperationException("The audit entry's model has a shadow, owned or defaulted property; the ledger's direct insert does not write those.");
+            await LoadLeavesAsync(db, CancellationToken.None);
         }
-        s_sqliteTable = entity.GetTableName()!;
-        return [.. properties.Select(p => (p.GetColumnName(), (Func<AuditEntry, object?>)(e => p.GetGetter().GetClrValue(e)), p.GetTypeMapping().Converter))];
+        Seal(batch, last + 1);
+        Interlocked.Exchange(ref _nextSequence, last + batch.Count + 1);
     }
-
-    private static string s_sqliteTable = "";
-
-    private static (string Name, Func<AuditEntry, object?> Get, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Convert)[]? s_sqliteColumns;
-
-    // SQLite's write transaction already excludes other writers; SQL Server needs the range locked
-    // until commit, or two nodes could read the same maximum.
-    private static async Task<long> LastSequenceAsync(RecordsDbContext db) => db.Database.IsSqlServer()
-        ? await db.Database.SqlQueryRaw<long?>("SELECT MAX([Sequence]) AS [Value] FROM [AuditEntries] WITH (UPDLOCK, HOLDLOCK)").SingleAsync() ?? 0
-        : await db.AuditEntries.MaxAsync(e => (long?)e.Sequence) ?? 0;
 
     // Appends to the tree every committed leaf it does not hold yet.
     private async Task LoadLeavesAsync(RecordsDbContext db, CancellationToken cancellationToken)
@@ -220,12 +236,29 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         }
     }
 
+    // The tree's reader of older leaves: their stored hashes, in order (the tree checks them against what it holds).
+    private void ReadLeafHashes(long firstIndex, Span<byte> hashes)
+    {
+        var (from, to) = (firstIndex + 1, firstIndex + (hashes.Length / MerkleHash.Size));
+        using var db = _contexts.CreateDbContext();
+        var read = 0;
+        foreach (var leaf in db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= from && e.Sequence <= to).OrderBy(e => e.Sequence).Select(e => e.LeafHash))
+        {
+            leaf.CopyTo(hashes.Slice(read++ * MerkleHash.Size, MerkleHash.Size));
+        }
+        if (read != to - from + 1)
+        {
+            throw new InvalidOperationException($"The audit ledger is missing entries between {from} and {to}. Run `rx audit verify --db`.");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_writer is not null)
+        if (_sealer is not null)
         {
-            await _writer;
+            await _sealer;
+            await _committer!;
         }
     }
 
@@ -234,6 +267,71 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     private sealed record Pending(AuditEntry Entry)
     {
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// SQLite: one connection held by the committer for its lifetime (opened through EF, so it has the
+    /// pragmas every connection gets), with its statements prepared once: BEGIN IMMEDIATE, the last
+    /// sequence, and an INSERT whose columns and conversions come from EF's model of the table (so the
+    /// rows are those SaveChanges would write), without EF's per-entity change tracking and command
+    /// building, which were the writer's main cost.
+    /// </summary>
+    private sealed class SqliteWriter : IAsyncDisposable
+    {
+        private readonly RecordsDbContext _db;
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _last;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter[] _parameters;
+        private readonly (Func<AuditEntry, object?> Get, ValueConverter? Convert)[] _columns;
+
+        public SqliteWriter(RecordsDbContext db)
+        {
+            _db = db;
+            _db.Database.OpenConnection();
+            _connection = (SqliteConnection)_db.Database.GetDbConnection();
+            var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
+            var properties = entity.GetProperties().ToList();
+            // A model this simple mapping cannot write as SaveChanges would (a shadow or owned property,
+            // a database default) is refused rather than half-written.
+            if (entity.GetNavigations().Any() || properties.Any(p => p.IsShadowProperty() || p.GetDefaultValueSql() is not null || p.TryGetDefaultValue(out _)))
+            {
+                throw new InvalidOperationException("The audit entry's model has a shadow, owned or defaulted property; the ledger's direct insert does not write those.");
+            }
+            var table = entity.GetTableName()!;
+            _columns = [.. properties.Select(p => ((Func<AuditEntry, object?>)(e => p.GetGetter().GetClrValue(e)), p.GetTypeMapping().Converter))];
+            _last = _connection.CreateCommand();
+            _last.CommandText = $"SELECT COALESCE(MAX(\"Sequence\"), 0) FROM \"{table}\"";
+            _insert = _connection.CreateCommand();
+            _insert.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) VALUES ({string.Join(", ", properties.Select((_, i) => "$p" + i))})";
+            _parameters = [.. properties.Select((_, i) => _insert.Parameters.Add(new SqliteParameter("$p" + i, null)))];
+        }
+
+        public async Task WriteAsync(List<Pending> batch, Func<long, Task> ensureFollows)
+        {
+            // BEGIN IMMEDIATE: the write lock is taken before the last sequence is read.
+            await using var transaction = _connection.BeginTransaction(deferred: false);
+            (_last.Transaction, _insert.Transaction) = (transaction, transaction);
+            await ensureFollows((long)(await _last.ExecuteScalarAsync())!);
+            foreach (var pending in batch)
+            {
+                for (var i = 0; i < _columns.Length; i++)
+                {
+                    var value = _columns[i].Get(pending.Entry);
+                    _parameters[i].Value = (value is null ? null : _columns[i].Convert is { } convert ? convert.ConvertToProvider(value) : value) ?? DBNull.Value;
+                }
+                await _insert.ExecuteNonQueryAsync();
+            }
+            await transaction.CommitAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _last.DisposeAsync();
+            await _insert.DisposeAsync();
+            await _db.Database.CloseConnectionAsync();
+            await _db.DisposeAsync();
+        }
     }
 }
 

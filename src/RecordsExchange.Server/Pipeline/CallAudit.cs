@@ -137,49 +137,52 @@ public sealed class CallAudit(TimeProvider time)
     }
 
     // Walks the message the caller will receive, so the ledger names exactly what left the server
-    // rather than what the code meant to send.
+    // rather than what the code meant to send. What to look at in each field is worked out once per
+    // message type and place in the answer (its plan); only the values are read per call.
     private static void CollectSetFields(IMessage message, string prefix, SortedSet<string> fields)
     {
-        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        foreach (var (field, path, kind) in s_plans.GetOrAdd((message.Descriptor, prefix), Plan))
         {
-            var path = prefix + field.Name;
-            // The decision is about the answer, not part of the record; it is in the entry's own fields.
-            if (path == "rule_decision")
-            {
-                continue;
-            }
             var value = field.Accessor.GetValue(message);
-            if (field.IsRepeated)
+            switch (kind)
             {
-                foreach (var item in (System.Collections.IEnumerable)value)
-                {
-                    if (item is IMessage child)
+                case FieldKind.RepeatedMessage:
+                    foreach (IMessage child in (System.Collections.IEnumerable)value)
                     {
                         CollectSetFields(child, path + ".", fields);
                     }
-                    else
-                    {
-                        fields.Add(path);
-                    }
-                }
-            }
-            else if (field.FieldType == FieldType.Message)
-            {
-                if (value is IMessage child && s_valueTypes.Contains(child.Descriptor.FullName))
-                {
+                    break;
+                case FieldKind.RepeatedValue when ((System.Collections.ICollection)value).Count > 0:
+                case FieldKind.Value when value is not null:
+                case FieldKind.Scalar when !IsDefault(value):
                     fields.Add(path);
-                }
-                else if (value is IMessage parent)
-                {
+                    break;
+                case FieldKind.Message when value is IMessage parent:
                     CollectSetFields(parent, path + ".", fields);
-                }
-            }
-            else if (!IsDefault(value))
-            {
-                fields.Add(path);
+                    break;
             }
         }
     }
+
+    private enum FieldKind { Scalar, Value, Message, RepeatedValue, RepeatedMessage }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(MessageDescriptor, string), (FieldDescriptor Field, string Path, FieldKind Kind)[]> s_plans = new();
+
+    private static (FieldDescriptor, string, FieldKind)[] Plan((MessageDescriptor Descriptor, string Prefix) at) =>
+    [
+        .. at.Descriptor.Fields.InDeclarationOrder()
+            // The decision is about the answer, not part of the record; it is in the entry's own fields.
+            .Where(field => at.Prefix + field.Name != "rule_decision")
+            .Select(field => (field, at.Prefix + field.Name, field switch
+            {
+                { IsMap: true } => FieldKind.RepeatedValue,
+                { IsRepeated: true, FieldType: FieldType.Message } when !s_valueTypes.Contains(field.MessageType.FullName) => FieldKind.RepeatedMessage,
+                { IsRepeated: true } => FieldKind.RepeatedValue,
+                { FieldType: FieldType.Message } when s_valueTypes.Contains(field.MessageType.FullName) => FieldKind.Value,
+                { FieldType: FieldType.Message } => FieldKind.Message,
+                _ => FieldKind.Scalar,
+            })),
+    ];
 
     private static bool IsDefault(object? value) => value switch
     {

@@ -391,8 +391,6 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("ClientId");
-
                     b.HasIndex("SubjectKey");
 
                     b.ToTable("AuditEntries", (string)null);

@@ -383,8 +383,6 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("ClientId");
-
                     b.HasIndex("SubjectKey");
 
                     b.ToTable("AuditEntries", (string)null);
