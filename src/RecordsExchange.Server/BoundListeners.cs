@@ -8,7 +8,9 @@ public sealed class BoundListeners
 {
     internal ListenOptions? Agency { get; set; }
     internal ListenOptions? Public { get; set; }
+    internal ListenOptions? Management { get; set; }
 
     public IPEndPoint AgencyEndpoint => Agency?.IPEndPoint ?? throw new InvalidOperationException("The agency listener is not configured.");
     public IPEndPoint? PublicEndpoint => Public?.IPEndPoint;
+    public IPEndPoint? ManagementEndpoint => Management?.IPEndPoint;
 }

@@ -6,6 +6,12 @@ using RecordsExchange.Server.Extensions;
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    // The county's own settings file outside the install folder (deploy/recordsexchange.service names
+    // /etc/recordsexchange/appsettings.Production.json), over the shipped files; the command line still wins.
+    if (Environment.GetEnvironmentVariable("RECORDSEXCHANGE_SETTINGS") is { Length: > 0 } countySettings)
+    {
+        builder.Configuration.AddJsonFile(countySettings, optional: false).AddCommandLine(args);
+    }
     builder.AddRecordsExchange();
     var app = builder.Build();
     app.MapRecordsExchange();

@@ -17,6 +17,12 @@ public sealed class ServerOptions
     public string? PublicEndpoint { get; set; } = "0.0.0.0:8443";
 
     /// <summary>
+    /// The management listener (plain HTTP: /healthz/live, /healthz/ready, /metrics), as "address:port";
+    /// loopback by default, since it has no TLS; empty turns it off.
+    /// </summary>
+    public string? ManagementEndpoint { get; set; } = "127.0.0.1:9464";
+
+    /// <summary>
     /// In the Development environment only: a development county CA, server certificate and demo
     /// client certificates are created in this folder on first start, and the demo clients are
     /// registered. appsettings.Development.json sets it; anywhere else it must stay empty.
@@ -62,6 +68,18 @@ internal sealed class ServerOptionsValidator(IHostEnvironment environment) : IVa
             else if (agency is not null && published.Port != 0 && published.Port == agency.Port)
             {
                 problems.Add($"{ServerOptions.SectionName}:PublicEndpoint and AgencyEndpoint are both port {agency.Port}; the public listener needs a port of its own.");
+            }
+        }
+        if (!string.IsNullOrEmpty(options.ManagementEndpoint))
+        {
+            var management = Endpoint(options.ManagementEndpoint);
+            if (management is null)
+            {
+                problems.Add($"{ServerOptions.SectionName}:ManagementEndpoint '{options.ManagementEndpoint}' is not an address:port such as 127.0.0.1:9464 (or empty to turn it off).");
+            }
+            else if (management.Port != 0 && (management.Port == agency?.Port || management.Port == Endpoint(options.PublicEndpoint)?.Port))
+            {
+                problems.Add($"{ServerOptions.SectionName}:ManagementEndpoint shares port {management.Port} with another listener; it needs a port of its own.");
             }
         }
         var development = environment.IsDevelopment();

@@ -215,6 +215,7 @@ public sealed partial class CrashTests : IAsyncDisposable
             ServerAssemblyPath(),
             "--RecordsExchange:AgencyEndpoint=127.0.0.1:0",
             "--RecordsExchange:PublicEndpoint=",
+            "--RecordsExchange:ManagementEndpoint=",
             "--RecordsExchange:DevelopmentCertificatesDirectory=",
             $"--RecordsExchange:CaCertificatePath={_pki.CaPath}",
             $"--RecordsExchange:ServerCertificatePath={_pki.ServerPfxPath}",

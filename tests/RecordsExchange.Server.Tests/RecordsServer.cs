@@ -41,6 +41,7 @@ public class RecordsServer : IAsyncLifetime
     {
         ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
         ["RecordsExchange:PublicEndpoint"] = "127.0.0.1:0",
+        ["RecordsExchange:ManagementEndpoint"] = "127.0.0.1:0",
         ["RecordsExchange:DevelopmentCertificatesDirectory"] = "",
         ["Ledger:SigningKeyPath"] = Pki.Ledger.SigningKeyPath,
         ["Tokens:SigningCertificatePath"] = Pki.TokenSigningPfxPath,

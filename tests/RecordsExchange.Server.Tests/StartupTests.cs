@@ -16,6 +16,7 @@ public sealed class StartupTests : IDisposable
     {
         ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
         ["RecordsExchange:PublicEndpoint"] = "",
+        ["RecordsExchange:ManagementEndpoint"] = "",
         ["RecordsExchange:DevelopmentCertificatesDirectory"] = Path.Combine(_directory, "certs"),
         ["RecordsExchange:DemoPeople"] = "200",
         ["Database:ConnectionString"] = $"Data Source={Path.Combine(_directory, "records.db")}",

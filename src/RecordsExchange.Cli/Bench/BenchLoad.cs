@@ -6,6 +6,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using RecordsExchange.Client;
 using RecordsExchange.Core.Certificates;
+using RecordsExchange.Protos.Bench.V1;
 using RecordsExchange.Protos.V1;
 using RecordsExchange.Server;
 

@@ -43,6 +43,7 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
             ["RecordsExchange:PublicEndpoint"] = "",
+            ["RecordsExchange:ManagementEndpoint"] = "",
             ["RecordsExchange:DevelopmentCertificatesDirectory"] = development.Directory,
             ["RecordsExchange:EnableBenchmarkEcho"] = "true",
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(directory, "records.db")}",

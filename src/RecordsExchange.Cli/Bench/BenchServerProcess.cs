@@ -33,6 +33,12 @@ internal sealed class BenchServerProcess : IAsyncDisposable
         return _process.WorkingSet64;
     }
 
+    /// <summary>The most the server process has held resident since it started (VmHWM in /proc/PID/status).</summary>
+    public long PeakResidentBytes() =>
+        File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) is { } line
+            ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024
+            : 0;
+
     public static async Task<BenchServerProcess> StartAsync(int people, long ledgerEntries, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };

@@ -130,7 +130,7 @@ internal static class BenchCommand
                         results.Add(await remote.AuditedOpenLoopAsync(string.Create(CultureInfo.InvariantCulture, $"open loop at {rate:N0}/s (half)"), rate, warm, measured));
                     }
                     LoadGenerator.ServerCpu = null;
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"server process resident memory: {child.ResidentBytes() / 1048576.0:N0} MB"));
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"server process resident memory: {child.ResidentBytes() / 1048576.0:N0} MB now, {child.PeakResidentBytes() / 1048576.0:N0} MB at most since it started"));
                     continue;
                 }
                 await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,7 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         _gate = gate;
         _maxBatchSize = options.MaxBatchSize;
         _enqueueTimeout = options.EnqueueTimeout;
+        QueueCapacity = options.QueueCapacity;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -56,6 +58,15 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
 
     /// <summary>Entries waiting for the writer now.</summary>
     public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+
+    /// <summary>How many entries may wait before callers are held back.</summary>
+    public int QueueCapacity { get; private init; }
+
+    /// <summary>Why the last batch could not be committed; null once one commits again.</summary>
+    public Exception? LastFailure { get; private set; }
+
+    /// <summary>After every batch, committed or not (then with its error), with the time its transaction took; for metrics.</summary>
+    public event Action<IReadOnlyList<AuditEntry>, TimeSpan, Exception?>? BatchWritten;
 
     /// <summary>Loads the committed leaves, checking that sequence numbers run from 1 without gaps, and starts the writer.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -151,6 +162,7 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     private async Task CommitAsync(List<Pending> batch)
     {
         using var turn = _gate is null ? null : await _gate.EnterAsync(CancellationToken.None);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var db = _contexts.CreateDbContext();
@@ -186,8 +198,12 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             }
             // The numbers the sealer handed out after this batch would leave a gap: start again after the tree.
             Interlocked.Exchange(ref _nextSequence, Tree.Size + 1);
+            LastFailure = ex;
+            BatchWritten?.Invoke([.. batch.Select(p => p.Entry)], Stopwatch.GetElapsedTime(started), ex);
             return;
         }
+        LastFailure = null;
+        BatchWritten?.Invoke([.. batch.Select(p => p.Entry)], Stopwatch.GetElapsedTime(started), null);
 
         foreach (var pending in batch)
         {

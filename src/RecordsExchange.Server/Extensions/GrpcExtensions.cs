@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Server.Pipeline;
 using RecordsExchange.Server.Services;
-using RecordsExchange.Server.Startup;
 
 namespace RecordsExchange.Server.Extensions;
 
@@ -21,7 +20,8 @@ public static class GrpcExtensions
             options.Interceptors.Add<AgencyCallInterceptor>();
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        // Its checks are the readiness checks (Operations.OperationsExtensions).
+        builder.Services.AddGrpcHealthChecks();
 
         builder.Services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<RequestValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddScoped<CallContext>();

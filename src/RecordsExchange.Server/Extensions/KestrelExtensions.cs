@@ -63,6 +63,17 @@ public static class KestrelExtensions
                     listen.UseHttps(serverCertificate);
                 });
             }
+
+            // Plain HTTP for the health and metrics probes county IT already runs; loopback unless
+            // configured otherwise, and serving nothing but those (see UseManagementListener).
+            if (!string.IsNullOrEmpty(options.ManagementEndpoint))
+            {
+                kestrel.Listen(IPEndPoint.Parse(options.ManagementEndpoint), listen =>
+                {
+                    bound.Management = listen;
+                    listen.Protocols = HttpProtocols.Http1;
+                });
+            }
         });
         return builder;
     }

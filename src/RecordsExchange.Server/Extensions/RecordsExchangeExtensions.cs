@@ -1,3 +1,5 @@
+using RecordsExchange.Server.Operations;
+
 namespace RecordsExchange.Server.Extensions;
 
 /// <summary>The whole host in two calls, shared by Program.cs and the integration tests.</summary>
@@ -16,6 +18,7 @@ public static class RecordsExchangeExtensions
         builder.AddTokenServer();
         builder.AddRecordsGrpc();
         builder.AddConsole();
+        builder.AddOperations();
         // Hosted services start in this order: the database is ready before applications are derived from it.
         builder.Services.AddHostedService<Startup.DatabaseStartup>();
         builder.Services.AddHostedService<Identity.ClientApplicationSync>();
@@ -47,6 +50,7 @@ public static class RecordsExchangeExtensions
     /// <summary>Maps every endpoint of the RecordsExchange server.</summary>
     public static WebApplication MapRecordsExchange(this WebApplication app)
     {
+        app.UseManagementListener();
         app.UsePublicListenerFilter();
         app.MapTokenEndpoint();
         Identity.AuthorizationServerMetadata.MapAuthorizationServerMetadata(app);

@@ -31,7 +31,7 @@ public sealed class AgencyCallInterceptor(
     public const string DecisionIdTrailer = "decision-id";
 
     // Served only by `rx bench` (EnableBenchmarkEcho): the unaudited baseline the audited call is measured against.
-    private const string BenchmarkEcho = "/recordsexchange.v1.BenchmarkService/Echo";
+    private const string BenchmarkEcho = "/recordsexchange.bench.v1.BenchmarkService/Echo";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -44,8 +44,14 @@ public sealed class AgencyCallInterceptor(
         TResponse response;
         try
         {
-            await admission.AdmitAsync(call, request, context);
-            response = await continuation(request, context);
+            using (Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.admit"))
+            {
+                await admission.AdmitAsync(call, request, context);
+            }
+            using (Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.handle"))
+            {
+                response = await continuation(request, context);
+            }
         }
         catch (Exception ex) when (ex is not AuditUnavailableException)
         {
@@ -54,6 +60,8 @@ public sealed class AgencyCallInterceptor(
 
         audit.Answered((IMessage)response);
         var decisionId = await AppendAsync();
+        // Anything logged from here on names the call by its ledger entry and client, never by person.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["DecisionId"] = decisionId, ["ClientId"] = call.ClientId });
         await RunAfterAuditAsync(decisionId);
         if (response is IDecisionResponse decision)
         {
@@ -188,9 +196,13 @@ public sealed class AgencyCallInterceptor(
 
     private async Task<long> AwaitLedgerAsync(Task<long> append)
     {
+        // The wait for the durable entry; its tag links the trace to the ledger entry (whose record holds the trace id).
+        using var span = Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.ledger.wait");
         try
         {
-            return await append;
+            var sequence = await append;
+            span?.SetTag("recordsexchange.decision_id", sequence);
+            return sequence;
         }
         catch (RecordsExchangeException ex) when (ex is AuditUnavailableException or Data.Ledger.LedgerBusyException)
         {

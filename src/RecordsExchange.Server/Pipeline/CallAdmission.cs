@@ -27,8 +27,14 @@ public sealed class CallAdmission(
     public async Task AdmitAsync(CallContext call, object? request, ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        await IdentifyAsync(call, http, context.CancellationToken);
-        await AuthorizeAsync(call, http);
+        using (Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.identify"))
+        {
+            await IdentifyAsync(call, http, context.CancellationToken);
+        }
+        using (Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.token"))
+        {
+            await AuthorizeAsync(call, http);
+        }
         if (RequestMessageGate.ProblemOf(http) is { } problem)
         {
             throw new RequestValidationException([new FieldViolation("request", problem)]);

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using RecordsExchange.Protos.V1;
+using RecordsExchange.Protos.Bench.V1;
 
 namespace RecordsExchange.Server.Services;
 

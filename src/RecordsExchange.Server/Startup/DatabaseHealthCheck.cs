@@ -4,7 +4,11 @@ using RecordsExchange.Data;
 
 namespace RecordsExchange.Server.Startup;
 
-/// <summary>Healthy while the database answers; the gRPC health service reports it.</summary>
+/// <summary>
+/// Healthy while the database can take the ledger's writes: on SQLite the write lock is taken and
+/// released (another process holding it past the lock timeout is exactly what makes audited calls
+/// fail); on SQL Server a connection answers. The gRPC health service and /healthz/ready report it.
+/// </summary>
 internal sealed class DatabaseHealthCheck(IDbContextFactory<RecordsDbContext> contexts) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -12,11 +16,18 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<RecordsDbContext> co
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            return await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The database does not answer.");
+            if (!db.Database.IsSqlite())
+            {
+                return await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The database does not answer.");
+            }
+            // BEGIN IMMEDIATE, then roll back: nothing is written.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
         }
         catch (Exception ex)
         {
-            return HealthCheckResult.Unhealthy("The database does not answer.", ex);
+            return HealthCheckResult.Unhealthy("The database cannot take writes.", ex);
         }
     }
 }
