@@ -22,6 +22,7 @@ public static class RxCommand
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        Examples.AddTo(root);
         return root;
     }
 }
