@@ -43,14 +43,14 @@ internal static class AuditCommand
             var entries = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Take(n).ToListAsync(cancellationToken);
             entries.Reverse();
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{"seq",6}  {"recorded (UTC)",-19}  {"client",-14}  {"method",-30}  {"subject",-8}  {"decision",-15}  {"status",-17}  rule / reason");
-            foreach (var e in entries)
-            {
-                var method = e.Method[(e.Method.LastIndexOf('/') + 1)..];
-                var why = e.RuleId is null ? e.Reason : $"{e.RuleId}: {e.Reason}";
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{e.Sequence,6}  {e.RecordedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {e.ClientId ?? "-",-14}  {method,-30}  {e.SubjectKey?.ToString(CultureInfo.InvariantCulture) ?? "-",-8}  {e.Decision,-15}  {e.StatusCode,-17}  {why}"));
-            }
+            await output.WriteLineAsync(TextTable.Render(
+                [new("seq", Right: true), new("recorded (UTC)"), new("client"), new("method"), new("subject"), new("decision"), new("status"), new("rule / reason")],
+                entries.Select(e => (IReadOnlyList<string>)
+                [
+                    e.Sequence.ToString(CultureInfo.InvariantCulture), e.RecordedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.ClientId ?? "-",
+                    e.Method[(e.Method.LastIndexOf('/') + 1)..], e.SubjectKey?.ToString(CultureInfo.InvariantCulture) ?? "-", e.Decision.ToString(), e.StatusCode,
+                    e.RuleId is null ? e.Reason ?? "" : $"{e.RuleId}: {e.Reason}",
+                ])));
             return 0;
         }));
         return tail;

@@ -450,11 +450,14 @@ internal static class BenchCommand
     private static async Task WriteTableAsync(TextWriter output, IEnumerable<PhaseResult> results)
     {
         var apart = results.Any(r => r.ServerCpu is not null);
-        await output.WriteLineAsync($"{"phase",-36} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {(apart ? "load µs/call" : "CPU µs/call"),12}{(apart ? $" {"server µs/call",14}" : "")} {"calls",10} {"failed",7}");
-        foreach (var r in results)
-        {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-36} {r.CallsPerSecond,10:N0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.CpuMicrosPerCall,12:N0}{(apart ? $" {r.ServerMicrosPerCall,14:N0}" : "")} {r.Calls,10:N0} {r.Failures,7:N0}"));
-        }
+        TextTable.Column[] columns = [new("phase"), new("calls/s", Right: true), new("p50 ms", Right: true), new("p99 ms", Right: true), new(apart ? "load µs/call" : "CPU µs/call", Right: true),
+            .. apart ? [new TextTable.Column("server µs/call", Right: true)] : Array.Empty<TextTable.Column>(), new("calls", Right: true), new("failed", Right: true)];
+        await output.WriteLineAsync(TextTable.Render(columns, results.Select(r => (IReadOnlyList<string>)
+        [
+            r.Name, string.Create(CultureInfo.InvariantCulture, $"{r.CallsPerSecond:N0}"), string.Create(CultureInfo.InvariantCulture, $"{r.P50Ms:0.00}"),
+            string.Create(CultureInfo.InvariantCulture, $"{r.P99Ms:0.00}"), string.Create(CultureInfo.InvariantCulture, $"{r.CpuMicrosPerCall:N0}"),
+            .. apart ? [string.Create(CultureInfo.InvariantCulture, $"{r.ServerMicrosPerCall:N0}")] : Array.Empty<string>(),
+            string.Create(CultureInfo.InvariantCulture, $"{r.Calls:N0}"), string.Create(CultureInfo.InvariantCulture, $"{r.Failures:N0}"),
+        ])));
     }
 }

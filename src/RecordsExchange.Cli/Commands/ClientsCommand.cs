@@ -57,10 +57,9 @@ internal static class ClientsCommand
 
     private static Command CreateList() => Build("list", "List every client with its status and scopes.", [], async (_, session, ct) =>
     {
-        var lines = new List<string> { $"{"client",-20} {"status",-8} {"agency",-12} {"certs",5}  scopes" };
-        lines.AddRange((await session.Clients.ListAsync(ct)).Select(c =>
-            $"{c.ClientId,-20} {c.Status,-8} {c.AgencyIdentifier,-12} {c.Certificates.Count(k => k.Status == ClientStatus.Active),5}  {c.Scopes}"));
-        return string.Join(Environment.NewLine, lines);
+        return TextTable.Render([new("client"), new("status"), new("agency"), new("certs", Right: true), new("scopes")],
+            (await session.Clients.ListAsync(ct)).Select(c => (IReadOnlyList<string>)
+                [c.ClientId, c.Status.ToString(), c.AgencyIdentifier, c.Certificates.Count(k => k.Status == ClientStatus.Active).ToString(CultureInfo.InvariantCulture), c.Scopes]));
     });
 
     private static Command CreateShow()

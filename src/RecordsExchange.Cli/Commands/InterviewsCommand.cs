@@ -29,13 +29,15 @@ internal static class InterviewsCommand
             var store = new InterviewStore(database.Open(parse), TimeProvider.System);
             var rows = await store.ListAsync(parse.GetValue(pending), cancellationToken);
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{"id",5}  {"person",-14}  {"agency",-34} {"received (UTC)",-16}  {"consent form",-22} status");
-            foreach (var (interview, person, consent) in rows)
-            {
-                var form = consent is null ? "-" : $"notice {consent.Id}, {(consent.ServedAt is null ? "NOT SERVED" : "served")}";
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{interview.Id,5}  {person,-14}  {Clip(interview.Agency, 34),-34} {interview.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {form,-22} {InterviewStatuses.Name(interview.Status)}{(interview.AnsweredBy is { } by ? $" (recorded by {by})" : "")}"));
-            }
+            await output.WriteLineAsync(TextTable.Render(
+                [new("id", Right: true), new("person"), new("agency"), new("received (UTC)"), new("consent form"), new("status")],
+                rows.Select(r => (IReadOnlyList<string>)
+                [
+                    r.Interview.Id.ToString(CultureInfo.InvariantCulture), r.PersonNumber, Clip(r.Interview.Agency, 34),
+                    r.Interview.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    r.Consent is { } consent ? $"notice {consent.Id}, {(consent.ServedAt is null ? "NOT SERVED" : "served")}" : "-",
+                    InterviewStatuses.Name(r.Interview.Status) + (r.Interview.AnsweredBy is { } by ? $" (recorded by {by})" : ""),
+                ])));
             var counts = rows.GroupBy(r => r.Interview.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {InterviewStatuses.Name(g.Key)}");
             await output.WriteLineAsync($"{rows.Count} request(s){(rows.Count > 0 ? ": " + string.Join(", ", counts) : "")}.");
             // The TRUTH Act forum's "ICE access" through an interview: only a person's yes gives it.

@@ -47,11 +47,14 @@ internal static class NoticesCommand
         return Build("list", "List notices: id, kind, person, booking, created, served.", [pending], [], async (parse, _, store, ct) =>
         {
             var notices = await store.NoticesAsync(parse.GetValue(pending), ct);
-            var lines = new List<string> { $"{"id",5}  {"kind",-26} {"person",-14}  {"booking",-14} {"created (UTC)",-16}  served" };
-            lines.AddRange(notices.Select(n => string.Create(CultureInfo.InvariantCulture,
-                $"{n.Notice.Id,5}  {Kind(n.Notice),-26} {n.PersonNumber,-14}  {n.Notice.BookingNumber ?? "-",-14} {n.Notice.CreatedAt:yyyy-MM-dd HH:mm}  {(n.Notice.ServedAt is { } at ? $"{at:yyyy-MM-dd HH:mm} by {n.Notice.ServedBy}" : "PENDING")}")));
-            lines.Add($"{notices.Count} notice(s){(parse.GetValue(pending) ? " pending" : "")}.");
-            return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+            var table = TextTable.Render([new("id", Right: true), new("kind"), new("person"), new("booking"), new("created (UTC)"), new("served")],
+                notices.Select(n => (IReadOnlyList<string>)
+                [
+                    n.Notice.Id.ToString(CultureInfo.InvariantCulture), Kind(n.Notice), n.PersonNumber, n.Notice.BookingNumber ?? "-",
+                    n.Notice.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    n.Notice.ServedAt is { } at ? string.Create(CultureInfo.InvariantCulture, $"{at:yyyy-MM-dd HH:mm} by {n.Notice.ServedBy}") : "PENDING",
+                ]));
+            return table + Environment.NewLine + $"{notices.Count} notice(s){(parse.GetValue(pending) ? " pending" : "")}." + Environment.NewLine;
         });
     }
 
