@@ -68,4 +68,33 @@ public static class AppendOnlyAudit
             CONSTRAINT [PK_Checkpoints] PRIMARY KEY ([TreeSize])
         ) WITH (LEDGER = ON (APPEND_ONLY = ON));
         """;
+
+    /// <summary>The PostgreSQL role the server's login belongs to: everything on the records, but only INSERT and SELECT on the ledger.</summary>
+    public const string PostgresServerRole = "recordsexchange_server";
+
+    /// <summary>
+    /// PostgreSQL: row triggers refuse UPDATE and DELETE on the audit and checkpoint tables, a statement
+    /// trigger refuses TRUNCATE, and the server's role may only INSERT and SELECT there; the triggers
+    /// belong to the tables' owner, the account that runs the migrations, which the server need not be
+    /// (the README says how to give the server a login in that role only).
+    /// </summary>
+    public const string PostgresGuards = """
+        CREATE FUNCTION recordsexchange_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+        END $$;
+        CREATE TRIGGER "AuditEntries_NoUpdateOrDelete" BEFORE UPDATE OR DELETE ON "AuditEntries" FOR EACH ROW EXECUTE FUNCTION recordsexchange_append_only();
+        CREATE TRIGGER "AuditEntries_NoTruncate" BEFORE TRUNCATE ON "AuditEntries" FOR EACH STATEMENT EXECUTE FUNCTION recordsexchange_append_only();
+        CREATE TRIGGER "Checkpoints_NoUpdateOrDelete" BEFORE UPDATE OR DELETE ON "Checkpoints" FOR EACH ROW EXECUTE FUNCTION recordsexchange_append_only();
+        CREATE TRIGGER "Checkpoints_NoTruncate" BEFORE TRUNCATE ON "Checkpoints" FOR EACH STATEMENT EXECUTE FUNCTION recordsexchange_append_only();
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'recordsexchange_server') THEN CREATE ROLE recordsexchange_server NOLOGIN; END IF;
+        END $$;
+        GRANT USAGE ON SCHEMA public TO recordsexchange_server;
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO recordsexchange_server;
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO recordsexchange_server;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO recordsexchange_server;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO recordsexchange_server;
+        REVOKE UPDATE, DELETE, TRUNCATE ON "AuditEntries", "Checkpoints" FROM recordsexchange_server;
+        """;
 }

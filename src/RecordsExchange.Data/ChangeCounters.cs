@@ -70,7 +70,20 @@ public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
     public static IEnumerable<string> SqlServerTriggers() =>
         s_counted.Select(t => $"CREATE TRIGGER [{t.Table}_Count] ON [{t.Table}] AFTER INSERT, UPDATE, DELETE AS BEGIN SET NOCOUNT ON; UPDATE [ChangeCounters] SET [Value] = [Value] + 1 WHERE [Name] = N'{t.Counter}'; END;");
 
-    /// <summary>Every trigger's name: SQLite has one per table and event, SQL Server one per table.</summary>
+    /// <summary>PostgreSQL: one statement-level trigger per table, all through one function that bumps the counter it is given.</summary>
+    public static IEnumerable<string> PostgresTriggers() =>
+    [
+        """
+        CREATE FUNCTION recordsexchange_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE "ChangeCounters" SET "Value" = "Value" + 1 WHERE "Name" = TG_ARGV[0];
+            RETURN NULL;
+        END $$;
+        """,
+        .. s_counted.Select(t => $"CREATE TRIGGER \"{t.Table}_Count\" AFTER INSERT OR UPDATE OR DELETE ON \"{t.Table}\" FOR EACH STATEMENT EXECUTE FUNCTION recordsexchange_count_change('{t.Counter}');"),
+    ];
+
+    /// <summary>Every trigger's name: SQLite has one per table and event, SQL Server and PostgreSQL one per table.</summary>
     public static IEnumerable<string> TriggerNames(bool sqlite) => sqlite
         ? s_counted.SelectMany(t => new[] { "Insert", "Update", "Delete" }.Select(e => $"{t.Table}_Count{e}"))
         : s_counted.Select(t => $"{t.Table}_Count");
@@ -83,9 +96,12 @@ public sealed class ChangeCounters(RecordsDatabase database) : IDisposable
     {
         await using var db = database.CreateDbContext();
         var sqlite = database.Provider == DatabaseProvider.Sqlite;
-        var present = sqlite
-            ? await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'trigger'").ToListAsync(cancellationToken)
-            : await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sys.triggers").ToListAsync(cancellationToken);
+        var present = await db.Database.SqlQueryRaw<string>(database.Provider switch
+        {
+            DatabaseProvider.Sqlite => "SELECT name AS Value FROM sqlite_master WHERE type = 'trigger'",
+            DatabaseProvider.Postgres => "SELECT tgname AS \"Value\" FROM pg_trigger WHERE NOT tgisinternal",
+            _ => "SELECT name AS Value FROM sys.triggers",
+        }).ToListAsync(cancellationToken);
         var missing = TriggerNames(sqlite).Except(present, StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {

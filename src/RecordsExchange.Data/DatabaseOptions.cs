@@ -5,7 +5,7 @@ public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
 
-    /// <summary>"Sqlite" (the embedded default) or "SqlServer".</summary>
+    /// <summary>"Sqlite" (the embedded default), "SqlServer" or "Postgres".</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     public string ConnectionString { get; set; } = "Data Source=data/records.db";
@@ -21,4 +21,5 @@ public enum DatabaseProvider
 {
     Sqlite = 1,
     SqlServer = 2,
+    Postgres = 3,
 }

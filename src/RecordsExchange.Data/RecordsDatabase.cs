@@ -35,6 +35,14 @@ public sealed class RecordsDatabase : IDbContextFactory<RecordsDbContext>
                     .UseSqlServer(options.ConnectionString).AddInterceptors(new SqlServerLockTimeoutInterceptor(options.LockTimeout)).Options);
                 _create = sqlServer.CreateDbContext;
                 break;
+            case DatabaseProvider.Postgres:
+                // lock_timeout for every session, set by the server when the connection is made.
+                var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+                npgsql.Options = $"{npgsql.Options} -c lock_timeout={(long)options.LockTimeout.TotalMilliseconds}".Trim();
+                var postgres = new PooledDbContextFactory<PostgresRecordsDbContext>(new DbContextOptionsBuilder<PostgresRecordsDbContext>()
+                    .UseNpgsql(npgsql.ConnectionString).Options);
+                _create = postgres.CreateDbContext;
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown database provider.");
         }
@@ -113,6 +121,13 @@ public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqlite
 {
     public SqliteRecordsDbContext CreateDbContext(string[] args) =>
         (SqliteRecordsDbContext)new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = "Data Source=design-time.db" }).CreateDbContext();
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the PostgreSQL context without a server (no connection is opened).</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresRecordsDbContext>
+{
+    public PostgresRecordsDbContext CreateDbContext(string[] args) =>
+        (PostgresRecordsDbContext)new RecordsDatabase(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = "Host=localhost;Database=recordsexchange;Username=recordsexchange" }).CreateDbContext();
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQL Server context without a server (no connection is opened).</summary>

@@ -9,7 +9,8 @@ namespace RecordsExchange.Data;
 /// Records, agency clients and the audit ledger. Each provider has a derived context that owns its
 /// migrations; from the repository root they are made with
 /// <c>dotnet ef migrations add NAME -p src/RecordsExchange.Data -c SqliteRecordsDbContext -o Migrations/Sqlite</c> and
-/// <c>dotnet ef migrations add NAME -p src/RecordsExchange.Data -c SqlServerRecordsDbContext -o Migrations/SqlServer</c>.
+/// <c>dotnet ef migrations add NAME -p src/RecordsExchange.Data -c SqlServerRecordsDbContext -o Migrations/SqlServer</c> and
+/// <c>dotnet ef migrations add NAME -p src/RecordsExchange.Data -c PostgresRecordsDbContext -o Migrations/Postgres</c>.
 /// The schema is created only by migrations, never by EnsureCreated.
 /// </summary>
 public abstract class RecordsDbContext(DbContextOptions options) : DbContext(options)
@@ -43,3 +44,6 @@ public sealed class SqliteRecordsDbContext(DbContextOptions options) : RecordsDb
 
 /// <summary>SQL Server, for production.</summary>
 public sealed class SqlServerRecordsDbContext(DbContextOptions options) : RecordsDbContext(options);
+
+/// <summary>PostgreSQL, for production and several nodes.</summary>
+public sealed class PostgresRecordsDbContext(DbContextOptions options) : RecordsDbContext(options);

@@ -7,14 +7,17 @@ namespace RecordsExchange.Data.Tests;
 
 public sealed class MigrationsTests
 {
-    private static RecordsDbContext Context(DatabaseProvider provider) =>
-        provider == DatabaseProvider.Sqlite
-            ? new SqliteDesignTimeFactory().CreateDbContext([])
-            : new SqlServerDesignTimeFactory().CreateDbContext([]);
+    private static RecordsDbContext Context(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteDesignTimeFactory().CreateDbContext([]),
+        DatabaseProvider.Postgres => new PostgresDesignTimeFactory().CreateDbContext([]),
+        _ => new SqlServerDesignTimeFactory().CreateDbContext([]),
+    };
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.SqlServer)]
+    [InlineData(DatabaseProvider.Postgres)]
     public void Migrations_EveryProvider_MatchTheModel(DatabaseProvider provider)
     {
         using var db = Context(provider);

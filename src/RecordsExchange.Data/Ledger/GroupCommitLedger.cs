@@ -154,10 +154,19 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     {
         foreach (var pending in batch)
         {
+            // Times to the microsecond, what every provider keeps (PostgreSQL's timestamptz keeps no
+            // finer), so the stored row always matches the record its hash covers.
+            pending.Entry.RecordedAt = WholeMicroseconds(pending.Entry.RecordedAt);
+            pending.Entry.NoticeCreatedAt = pending.Entry.NoticeCreatedAt is { } created ? WholeMicroseconds(created) : null;
             pending.Entry.Sequence = first++;
             AuditCanonical.Seal(pending.Entry);
         }
     }
+
+    /// <summary>The PostgreSQL advisory lock key every ledger writer takes for its transaction.</summary>
+    public const long PostgresLedgerLock = 7_282_500_001;
+
+    private static DateTimeOffset WholeMicroseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % 10));
 
     private async Task CommitAsync(List<Pending> batch)
     {
@@ -175,8 +184,20 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             {
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 await using var transaction = await db.Database.BeginTransactionAsync();
-                // SQL Server: the range stays locked until commit, or two nodes could read the same maximum.
-                var last = await db.Database.SqlQueryRaw<long?>("SELECT MAX([Sequence]) AS [Value] FROM [AuditEntries] WITH (UPDLOCK, HOLDLOCK)").SingleAsync() ?? 0;
+                // The last sequence is read under a lock held until commit, or two nodes could read the same
+                // maximum: SQL Server locks the range; on PostgreSQL every ledger writer (node or rx) takes
+                // one transaction-scoped advisory lock, which needs no privilege beyond INSERT and SELECT
+                // (a table lock strong enough would need UPDATE); the primary key still refuses a duplicate.
+                long last;
+                if (db.Database.IsNpgsql())
+                {
+                    await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLedgerLock})");
+                    last = await db.Database.SqlQueryRaw<long>("SELECT COALESCE(MAX(\"Sequence\"), 0) AS \"Value\" FROM \"AuditEntries\"").SingleAsync();
+                }
+                else
+                {
+                    last = await db.Database.SqlQueryRaw<long?>("SELECT MAX([Sequence]) AS [Value] FROM [AuditEntries] WITH (UPDLOCK, HOLDLOCK)").SingleAsync() ?? 0;
+                }
                 await EnsureFollows(db, batch, last);
                 db.AuditEntries.AddRange(batch.Select(p => p.Entry));
                 await db.SaveChangesAsync();

@@ -30,7 +30,7 @@ public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts, 
         {
             try
             {
-                written = await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlServer() ? SqlServerCatchUp : SqliteCatchUp, [batch], cancellationToken);
+                written = await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlServer() ? SqlServerCatchUp : db.Database.IsNpgsql() ? PostgresCatchUp : SqliteCatchUp, [batch], cancellationToken);
             }
             catch (System.Data.Common.DbException ex) when (IsDuplicate(ex))
             {
@@ -46,6 +46,7 @@ public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts, 
     {
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19,
         Microsoft.Data.SqlClient.SqlException sql => sql.Number is 2627 or 2601,
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
 
@@ -61,6 +62,11 @@ public sealed class LedgerIndexer(IDbContextFactory<RecordsDbContext> contexts, 
         $"INSERT INTO LedgerIndex ({Columns}) SELECT TOP ({{0}}) Sequence, DATEDIFF_BIG(millisecond, CAST('1970-01-01T00:00:00+00:00' AS datetimeoffset), RecordedAt), " +
         "ClientId, AgencyIdentifier, Method, Decision, RuleId, SubjectKey, OfficerId, PolicyHash, CASE WHEN Anomaly IS NULL OR Anomaly = '' THEN 0 ELSE 1 END " +
         "FROM AuditEntries WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM LedgerIndex) ORDER BY Sequence";
+
+    private const string PostgresCatchUp =
+        "INSERT INTO \"LedgerIndex\" (\"Sequence\", \"RecordedAtMs\", \"ClientId\", \"AgencyIdentifier\", \"Method\", \"Decision\", \"RuleId\", \"SubjectKey\", \"OfficerId\", \"PolicyHash\", \"Anomaly\") " +
+        "SELECT \"Sequence\", CAST(round(extract(epoch FROM \"RecordedAt\") * 1000) AS bigint), \"ClientId\", \"AgencyIdentifier\", \"Method\", \"Decision\", \"RuleId\", \"SubjectKey\", \"OfficerId\", \"PolicyHash\", " +
+        "COALESCE(\"Anomaly\", '') <> '' FROM \"AuditEntries\" WHERE \"Sequence\" > (SELECT COALESCE(MAX(\"Sequence\"), 0) FROM \"LedgerIndex\") ORDER BY \"Sequence\" LIMIT {0}";
 
     /// <summary>Completes once every entry up to <paramref name="sequence"/> has its row.</summary>
     public async Task WaitForAsync(long sequence, CancellationToken cancellationToken)

@@ -22,8 +22,13 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
 {
     public async Task<Answer<Person>> GetCriminalHistoryAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
-        var personId = await ResolveAsync(PolicyMethod.GetCriminalHistory, request, cancellationToken);
-        var person = await reader.ReadHistoryAsync(personId, cancellationToken);
+        Person person;
+        long personId;
+        using (Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.read"))
+        {
+            personId = await ResolveAsync(PolicyMethod.GetCriminalHistory, request, cancellationToken);
+            person = await reader.ReadHistoryAsync(personId, cancellationToken);
+        }
         audit.Entry.Describe(SubjectBands.Of(person, time.GetUtcNow()));
         var decision = Decide(PolicyMethod.GetCriminalHistory, request, personId, person.Charges);
         return new(person, decision, call.Policy.Disclosure(PolicyMethod.GetCriminalHistory));
@@ -31,8 +36,13 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
 
     public async Task<Answer<(Person Person, Booking? Booking)>> GetReleaseInfoAsync(IAgencyRequest request, CancellationToken cancellationToken)
     {
-        var personId = await ResolveAsync(PolicyMethod.GetReleaseInfo, request, cancellationToken);
-        var custody = await reader.ReadCustodyAsync(personId, cancellationToken);
+        long personId;
+        (Person Person, Booking? Booking) custody;
+        using (Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.read"))
+        {
+            personId = await ResolveAsync(PolicyMethod.GetReleaseInfo, request, cancellationToken);
+            custody = await reader.ReadCustodyAsync(personId, cancellationToken);
+        }
         audit.Entry.Describe(SubjectBands.Of(custody.Person, time.GetUtcNow()));
         var decision = Decide(PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
         var disclose = call.Policy.Disclosure(PolicyMethod.GetReleaseInfo);
@@ -93,7 +103,9 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
     {
         var input = new PolicyInput(method, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis, charges,
             DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId));
+        using var span = Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.policy");
         var decision = call.Policy.Decide(input);
+        span?.SetTag("recordsexchange.rule", decision.RuleId);
         audit.Decided(decision);
         return decision.QuotaExceeded ? decision.EnsurePermitted() : decision;
     }
