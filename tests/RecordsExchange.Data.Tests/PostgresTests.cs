@@ -4,6 +4,7 @@ using RecordsExchange.Core.Audit;
 using RecordsExchange.Core.Ledger;
 using RecordsExchange.Core.Records;
 using RecordsExchange.Data.Ledger;
+using RecordsExchange.Tests;
 
 namespace RecordsExchange.Data.Tests;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Grpc.Core;
-using RecordsExchange.Core.Clients;
 using RecordsExchange.Data;
 using RecordsExchange.Protos.V1;
 
@@ -13,7 +10,7 @@ namespace RecordsExchange.Server.Tests;
 /// restarted: every answer a client received must have its audit entry, and the ledger must verify
 /// with gapless sequence numbers.
 /// </summary>
-public sealed partial class CrashTests : IAsyncDisposable
+public sealed class CrashTests : IAsyncDisposable
 {
     private const int Rounds = 4;
     private const int Callers = 16;
@@ -21,12 +18,14 @@ public sealed partial class CrashTests : IAsyncDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "rx-crash-" + Guid.NewGuid().ToString("N"));
     private readonly TestPki _pki;
     private readonly string _connectionString;
+    private readonly ChildServers _servers;
 
     public CrashTests()
     {
         Directory.CreateDirectory(_directory);
         _pki = new TestPki(_directory);
         _connectionString = $"Data Source={Path.Combine(_directory, "records.db")}";
+        _servers = new ChildServers(_pki, _directory, DatabaseProvider.Sqlite, _connectionString);
     }
 
     [Fact]
@@ -183,97 +182,9 @@ public sealed partial class CrashTests : IAsyncDisposable
         }
     }
 
-    private string PolicyPath => Path.Combine(_directory, "policy.yaml");
+    private Task PrepareDatabaseAsync() => _servers.PrepareDatabaseAsync();
 
-    private async Task PrepareDatabaseAsync()
-    {
-        var database = new RecordsDatabase(new DatabaseOptions { ConnectionString = _connectionString });
-        await database.MigrateAsync();
-        await using (var db = database.CreateDbContext())
-        {
-            db.People.AddRange(TestPeople.All());
-            await db.SaveChangesAsync();
-        }
-        var registry = new AgencyClientRegistry(database, TimeProvider.System);
-        await registry.RegisterAsync(RecordsServer.ClientId, "Test Agency", RecordsServer.AgencyIdentifier, $"{Scopes.History} {Scopes.Detainers} {Scopes.Notifications}", _pki.Registered);
-        await registry.RegisterAsync(RecordsServer.JmsId, "Test Jail Management System", "JMS", Scopes.Ingest, _pki.Jms);
-        // California, without the per-client quota that 16 callers would exceed within seconds.
-        await File.WriteAllTextAsync(PolicyPath, Core.Policy.PolicyText.WithDefaultQuota(RecordsServer.CaliforniaPolicy(), "{}"));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
-
-    private async Task<ChildServer> StartServerAsync()
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory,
-        };
-        foreach (var argument in new[]
-        {
-            ServerAssemblyPath(),
-            "--RecordsExchange:AgencyEndpoint=127.0.0.1:0",
-            "--RecordsExchange:PublicEndpoint=",
-            "--RecordsExchange:ManagementEndpoint=",
-            "--RecordsExchange:DevelopmentCertificatesDirectory=",
-            $"--RecordsExchange:CaCertificatePath={_pki.CaPath}",
-            $"--RecordsExchange:ServerCertificatePath={_pki.ServerPfxPath}",
-            "--RecordsExchange:DemoPeople=0",
-            $"--Ledger:SigningKeyPath={_pki.Ledger.SigningKeyPath}",
-            $"--Ledger:Origin={_pki.Ledger.Origin}",
-            $"--Tokens:SigningCertificatePath={_pki.TokenSigningPfxPath}",
-            $"--Tokens:EncryptionCertificatePath={_pki.TokenEncryptionPfxPath}",
-            $"--Database:ConnectionString={_connectionString}",
-            $"--Policy:Path={PolicyPath}",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var process = Process.Start(start)!;
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is { } text && ListeningLine().Match(text) is { Success: true } match)
-            {
-                listening.TrySetResult(new Uri($"https://localhost:{match.Groups[1].Value}"));
-            }
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ChildServer(process, address);
-    }
-
-    // The server is built next to this test assembly's own configuration (Debug or Release).
-    internal static string ServerAssemblyPath()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = here.Parent!.Name;
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RecordsExchange.sln")))
-        {
-            root = root.Parent;
-        }
-        var path = Path.Combine(root!.FullName, "src", "RecordsExchange.Server", "bin", configuration, here.Name, "RecordsExchange.Server.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
-    }
-
-    [GeneratedRegex(@"Now listening on: https://127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningLine();
-
-    private sealed record ChildServer(Process Process, Uri Address) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-            }
-            Process.Dispose();
-        }
-    }
+    private Task<ChildServer> StartServerAsync() => _servers.StartAsync();
 
     public ValueTask DisposeAsync()
     {

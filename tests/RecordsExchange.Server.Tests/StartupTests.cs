@@ -50,7 +50,7 @@ public sealed class StartupTests : IDisposable
     public async Task Program_MisconfiguredServer_PrintsEveryProblemWithoutAStackTraceAndExits1()
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        start.ArgumentList.Add(CrashTests.ServerAssemblyPath());
+        start.ArgumentList.Add(ChildServers.ServerAssemblyPath());
         start.ArgumentList.Add("--RecordsExchange:AgencyEndpoint=nowhere");
         start.ArgumentList.Add("--Ledger:SigningKeyPath=" + Path.Combine(_directory, "no.key"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

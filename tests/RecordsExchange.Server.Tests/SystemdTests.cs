@@ -49,7 +49,7 @@ public sealed class SystemdTests : IDisposable
             ["Tokens:EncryptionCertificatePath"] = _pki.TokenEncryptionPfxPath,
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(_directory, "records.db")}",
         }));
-        foreach (var argument in new[] { "-c", "dotnet \"$@\"; exit $?", "systemd", CrashTests.ServerAssemblyPath() })
+        foreach (var argument in new[] { "-c", "dotnet \"$@\"; exit $?", "systemd", ChildServers.ServerAssemblyPath() })
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,6 +1,8 @@
 using Npgsql;
 
-namespace RecordsExchange.Data.Tests;
+using RecordsExchange.Data;
+
+namespace RecordsExchange.Tests;
 
 /// <summary>
 /// A database of its own on the PostgreSQL server RECORDSEXCHANGE_POSTGRES names (`.ci/run` starts a
