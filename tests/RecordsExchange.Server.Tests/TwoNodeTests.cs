@@ -138,6 +138,30 @@ public sealed class TwoNodeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TwoNodes_QuotasArePerNode_AsDocumented_EachNodeAllowsTheQuota()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var servers = new ChildServers(_pki, _directory, DatabaseProvider.Postgres, database.ConnectionString);
+        await servers.PrepareDatabaseAsync();
+        await File.WriteAllTextAsync(servers.PolicyPath, Core.Policy.PolicyText.WithDefaultQuota(RecordsServer.CaliforniaPolicy(), "{ calls_per_minute: 3, distinct_subjects_per_day: 300 }"));
+        using var a = await servers.StartAsync();
+        using var b = await servers.StartAsync();
+        using var toA = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(a.Address, _pki.Registered, _pki.Ca));
+        using var toB = Client.AgencyConnection.Open(new Client.AgencyConnectionOptions(b.Address, _pki.Registered, _pki.Ca));
+
+        // The README: quotas are kept per node, so N nodes allow a client N times the policy's quota.
+        foreach (var node in new[] { toA.Records, toB.Records })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await CallAsync(node, new());
+            }
+            var over = await Assert.ThrowsAsync<RpcException>(() => CallAsync(node, new()));
+            Assert.Equal(StatusCode.ResourceExhausted, over.StatusCode);
+        }
+    }
+
     private static async Task CallAsync(RecordsService.RecordsServiceClient client, ConcurrentDictionary<string, ulong> answered)
     {
         var context = RecordsServer.Context();

@@ -39,7 +39,7 @@ internal sealed class BenchServerProcess : IAsyncDisposable
             ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024
             : 0;
 
-    public static async Task<BenchServerProcess> StartAsync(int people, long ledgerEntries, CancellationToken cancellationToken)
+    public static async Task<BenchServerProcess> StartAsync(int people, long ledgerEntries, CancellationToken cancellationToken, IEnumerable<string>? more = null)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         // Under `dotnet rx.dll` the host needs the assembly named; the rx apphost does not.
@@ -47,7 +47,8 @@ internal sealed class BenchServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(typeof(BenchServerProcess).Assembly.Location);
         }
-        foreach (var argument in new[] { "bench", "serve", "--people", people.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger-entries", ledgerEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        string[] arguments = ["bench", "serve", "--people", people.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ledger-entries", ledgerEntries.ToString(System.Globalization.CultureInfo.InvariantCulture), .. more ?? []];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

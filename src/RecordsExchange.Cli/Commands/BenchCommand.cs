@@ -81,9 +81,10 @@ internal static class BenchCommand
         var flood = new Option<bool>("--flood-public") { Description = "Also measure the audited call while one address floods the public listener's /checkpoint." };
         var tokenOff = new Option<bool>("--token-off") { Description = "Also measure the audited call on a server that skips the access-token check." };
         var serverProcess = new Option<bool>("--server-process") { Description = "Run each server in a process of its own, so its CPU, its memory and the load generator's CPU are measured apart (not with --flood-public or --token-off); with --ledger-entries the server starts on a database already holding them." };
+        var postgres = new Option<string>("--database") { Description = "A PostgreSQL server's connection string: also measure the audited call on a server whose database is there (a fresh database, dropped after), next to SQLite's." };
         var openLoop = new Option<bool>("--open-loop") { Description = "Also measure the audited call in open loop at half the rate the closed loop reached (latency from when each call was due)." };
         var calls = new Command("calls", "The full audited GetCriminalHistory and a bare mTLS echo, side by side against in-process servers.");
-        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff, openLoop, serverProcess })
+        foreach (var option in new Option[] { seconds, warmup, connections, callers, ledgerEntries, people, flood, tokenOff, openLoop, serverProcess, postgres })
         {
             calls.Options.Add(option);
         }
@@ -189,6 +190,34 @@ internal static class BenchCommand
                 using var load = new BenchLoad(untokened, parse.GetValue(connections), sizes[0]);
                 results.Add(await load.AuditedAsync("audited, token check off", workers, warm, measured));
             }
+            PhaseResult? onPostgres = null;
+            if (parse.GetValue(postgres) is { Length: > 0 } postgresServer)
+            {
+                // The same call on a server whose database is PostgreSQL instead of the embedded SQLite.
+                await output.WriteLineAsync($"Starting a server with {sizes[0]:N0} synthetic people on PostgreSQL...");
+                await using var database = await BenchPostgres.CreateAsync(postgresServer);
+                var name = $"audited, {sizes[0]:N0} people, PostgreSQL";
+                if (parse.GetValue(serverProcess))
+                {
+                    await using var child = await BenchServerProcess.StartAsync(sizes[0], 0, cancellationToken, ["--postgres", database.ConnectionString]);
+                    LoadGenerator.ServerCpu = child.Cpu;
+                    using var remote = new BenchLoad(child.Address, child.Development, parse.GetValue(connections), sizes[0]);
+                    onPostgres = await remote.AuditedAsync(name, workers, warm, measured);
+                    LoadGenerator.ServerCpu = null;
+                }
+                else
+                {
+                    await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
+                    {
+                        ["RecordsExchange:DemoPeople"] = sizes[0].ToString(CultureInfo.InvariantCulture),
+                        ["Database:Provider"] = "Postgres",
+                        ["Database:ConnectionString"] = database.ConnectionString,
+                    });
+                    using var load = new BenchLoad(server, parse.GetValue(connections), sizes[0]);
+                    onPostgres = await load.AuditedAsync(name, workers, warm, measured);
+                }
+                results.Add(onPostgres);
+            }
 
             await output.WriteLineAsync($"rx bench calls: {Environment.ProcessorCount} cores, {parse.GetValue(connections)} connections, {workers} callers, "
                 + $"{measured.TotalSeconds:0} s measured after {warm.TotalSeconds:0} s warm-up"
@@ -205,6 +234,14 @@ internal static class BenchCommand
                     : "";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{audited.Name} / echo: {audited.CallsPerSecond / echo.CallsPerSecond:P1} of the calls/s, {audited.CpuMicrosPerCall / echo.CpuMicrosPerCall:0.0}x the CPU per call{servers}"));
+            }
+            if (onPostgres is not null)
+            {
+                var servers = onPostgres.ServerMicrosPerCall is { } pgServer && small!.ServerMicrosPerCall is { } liteServer
+                    ? string.Create(CultureInfo.InvariantCulture, $"; the server alone: {pgServer / liteServer:P1} (PostgreSQL's own processes not counted)")
+                    : "";
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"PostgreSQL / SQLite ({small!.Name}): {onPostgres.CallsPerSecond / small.CallsPerSecond:P1} of the calls/s, {onPostgres.CpuMicrosPerCall / small.CpuMicrosPerCall:P1} of the CPU per call{servers}"));
             }
             if (sizes.Count > 1)
             {
@@ -378,15 +415,18 @@ internal static class BenchCommand
     {
         var people = new Option<int>("--people") { Description = "Synthetic people in the jail.", DefaultValueFactory = _ => 200 };
         var ledgerEntries = new Option<long>("--ledger-entries") { Description = "Synthetic entries in the ledger (and the read model) before the server starts.", DefaultValueFactory = _ => 0 };
-        var serve = new Command("serve", "Host a bench server until standard input closes (used by `bench calls --server-process`).") { people, ledgerEntries };
+        var postgresDatabase = new Option<string>("--postgres") { Description = "A PostgreSQL database for the server instead of SQLite." };
+        var serve = new Command("serve", "Host a bench server until standard input closes (used by `bench calls --server-process`).") { people, ledgerEntries, postgresDatabase };
         serve.Hidden = true;
         serve.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             var fill = parse.GetValue(ledgerEntries);
-            await using var server = await BenchServer.StartAsync(new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?> { ["RecordsExchange:DemoPeople"] = parse.GetValue(people).ToString(CultureInfo.InvariantCulture) };
+            if (parse.GetValue(postgresDatabase) is { Length: > 0 } onPostgres)
             {
-                ["RecordsExchange:DemoPeople"] = parse.GetValue(people).ToString(CultureInfo.InvariantCulture),
-            }, fill > 0 ? connectionString => LedgerFill.PrepareAsync(connectionString, fill, parse.InvocationConfiguration.Output) : null);
+                (settings["Database:Provider"], settings["Database:ConnectionString"]) = ("Postgres", onPostgres);
+            }
+            await using var server = await BenchServer.StartAsync(settings, fill > 0 ? connectionString => LedgerFill.PrepareAsync(connectionString, fill, parse.InvocationConfiguration.Output) : null);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{BenchServerProcess.ReadyLine} {server.Address} {server.Development.Directory}");
             await parse.InvocationConfiguration.Output.FlushAsync(cancellationToken);
             await Console.In.ReadToEndAsync(cancellationToken);
