@@ -7,10 +7,12 @@ try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     // The county's own settings file outside the install folder (deploy/recordsexchange.service names
-    // /etc/recordsexchange/appsettings.Production.json), over the shipped files; the command line still wins.
+    // /etc/recordsexchange/appsettings.Production.json), over the shipped files; environment variables
+    // (the unit's environment file, a container's settings) and the command line still win.
     if (Environment.GetEnvironmentVariable("RECORDSEXCHANGE_SETTINGS") is { Length: > 0 } countySettings)
     {
-        builder.Configuration.AddJsonFile(countySettings, optional: false).AddCommandLine(args);
+        // Environment variables and the command line are added again after it, so they still win over the file.
+        builder.Configuration.AddJsonFile(countySettings, optional: false).AddEnvironmentVariables().AddCommandLine(args);
     }
     builder.AddRecordsExchange();
     var app = builder.Build();

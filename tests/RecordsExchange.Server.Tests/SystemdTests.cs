@@ -40,7 +40,8 @@ public sealed class SystemdTests : IDisposable
         {
             ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",
             ["RecordsExchange:PublicEndpoint"] = "",
-            ["RecordsExchange:ManagementEndpoint"] = $"127.0.0.1:{managementPort}",
+            // Overridden below by the environment, which must win over the file (as the unit's environment file would).
+            ["RecordsExchange:ManagementEndpoint"] = "127.0.0.1:0",
             ["RecordsExchange:CaCertificatePath"] = _pki.CaPath,
             ["RecordsExchange:ServerCertificatePath"] = _pki.ServerPfxPath,
             ["Ledger:SigningKeyPath"] = _pki.Ledger.SigningKeyPath,
@@ -54,6 +55,7 @@ public sealed class SystemdTests : IDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment["RECORDSEXCHANGE_SETTINGS"] = settings;
+        start.Environment["RecordsExchange__ManagementEndpoint"] = $"127.0.0.1:{managementPort}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["NOTIFY_SOCKET"] = socketPath;
         using var process = Process.Start(start)!;

@@ -65,6 +65,11 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     /// <summary>Why the last batch could not be committed; null once one commits again.</summary>
     public Exception? LastFailure { get; private set; }
 
+    /// <summary>How long ago the last batch failed (when <see cref="LastFailure"/> is set).</summary>
+    public TimeSpan SinceLastFailure => Stopwatch.GetElapsedTime(_lastFailureAt);
+
+    private long _lastFailureAt;
+
     /// <summary>After every batch, committed or not (then with its error), with the time its transaction took; for metrics.</summary>
     public event Action<IReadOnlyList<AuditEntry>, TimeSpan, Exception?>? BatchWritten;
 
@@ -128,7 +133,16 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
                 {
                     batch.Add(pending);
                 }
-                Seal(batch, Interlocked.Add(ref _nextSequence, batch.Count) - batch.Count);
+                try
+                {
+                    Seal(batch, Interlocked.Add(ref _nextSequence, batch.Count) - batch.Count);
+                }
+                catch (Exception ex)
+                {
+                    // An entry that cannot be sealed fails its batch's calls, never the loop.
+                    Fail(batch, ex);
+                    continue;
+                }
                 await _sealed.Writer.WriteAsync(batch);
             }
         }
@@ -142,7 +156,15 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
     {
         await foreach (var batch in _sealed.Reader.ReadAllAsync())
         {
-            await CommitAsync(batch);
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong around the commit, the batch's calls are answered (refused) and the loop goes on.
+                Fail(batch, ex);
+            }
         }
         if (_sqlite is not null)
         {
@@ -183,7 +205,8 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
             else
             {
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
-                await using var transaction = await db.Database.BeginTransactionAsync();
+                // Read committed, whatever the database's default: the maximum below must be read after the lock.
+                await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
                 // The last sequence is read under a lock held until commit, or two nodes could read the same
                 // maximum: SQL Server locks the range; on PostgreSQL every ledger writer (node or rx) takes
                 // one transaction-scoped advisory lock, which needs no privilege beyond INSERT and SELECT
@@ -206,25 +229,24 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         }
         catch (Exception ex)
         {
+            Fail(batch, ex);
+            (LastFailure, _lastFailureAt) = (ex, Stopwatch.GetTimestamp());
+            Report(batch, started, ex);
             // The held connection may be what failed: the next batch opens a new one.
-            if (_sqlite is not null)
+            var held = _sqlite;
+            _sqlite = null;
+            try
             {
-                await _sqlite.DisposeAsync();
-                _sqlite = null;
+                await (held?.DisposeAsync() ?? ValueTask.CompletedTask);
             }
-            foreach (var pending in batch)
+            catch (Exception)
             {
-                pending.Entry.Sequence = 0;
-                pending.Completion.TrySetException(new AuditUnavailableException(ex));
+                // Already broken; dropping it is all that is left to do.
             }
-            // The numbers the sealer handed out after this batch would leave a gap: start again after the tree.
-            Interlocked.Exchange(ref _nextSequence, Tree.Size + 1);
-            LastFailure = ex;
-            BatchWritten?.Invoke([.. batch.Select(p => p.Entry)], Stopwatch.GetElapsedTime(started), ex);
             return;
         }
         LastFailure = null;
-        BatchWritten?.Invoke([.. batch.Select(p => p.Entry)], Stopwatch.GetElapsedTime(started), null);
+        Report(batch, started, null);
 
         foreach (var pending in batch)
         {
@@ -234,6 +256,31 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         foreach (var pending in batch)
         {
             pending.Completion.TrySetResult(pending.Entry.Sequence);
+        }
+    }
+
+    // Refuses every call of a batch that was not committed; the numbers handed out after it would leave a
+    // gap, so the sealer starts again after the tree (the committer re-checks them in any case).
+    private void Fail(List<Pending> batch, Exception ex)
+    {
+        foreach (var pending in batch)
+        {
+            pending.Entry.Sequence = 0;
+            pending.Completion.TrySetException(ex as AuditUnavailableException ?? new AuditUnavailableException(ex));
+        }
+        Interlocked.Exchange(ref _nextSequence, Tree.Size + 1);
+    }
+
+    // Metrics must never touch the ledger's own work: a failing subscriber is ignored.
+    private void Report(List<Pending> batch, long started, Exception? error)
+    {
+        try
+        {
+            BatchWritten?.Invoke([.. batch.Select(p => p.Entry)], Stopwatch.GetElapsedTime(started), error);
+        }
+        catch (Exception)
+        {
+            // Ignored: see above.
         }
     }
 
@@ -325,7 +372,15 @@ public sealed class GroupCommitLedger : IAuditLedger, IAsyncDisposable
         public SqliteWriter(RecordsDbContext db)
         {
             _db = db;
-            _db.Database.OpenConnection();
+            try
+            {
+                _db.Database.OpenConnection();
+            }
+            catch
+            {
+                _db.Dispose();
+                throw;
+            }
             _connection = (SqliteConnection)_db.Database.GetDbConnection();
             var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
             var properties = entity.GetProperties().ToList();

@@ -48,15 +48,16 @@ public static class OperationsExtensions
                     metrics.AddOtlpExporter();
                 }
             });
-        if (otlp)
-        {
-            telemetry.WithTracing(tracing => tracing.AddSource(RecordsExchangeMetrics.MeterName).AddAspNetCoreInstrumentation().AddOtlpExporter());
-            builder.Logging.AddOpenTelemetry(logs => logs.AddOtlpExporter());
-        }
+        // The console first (JSON in Production), then OTLP beside it: clearing the providers afterwards would drop OTLP.
         if (builder.Environment.IsProduction())
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(json => json.IncludeScopes = true);
+        }
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(RecordsExchangeMetrics.MeterName).AddAspNetCoreInstrumentation().AddOtlpExporter());
+            builder.Logging.AddOpenTelemetry(logs => logs.AddOtlpExporter());
         }
         return builder;
     }

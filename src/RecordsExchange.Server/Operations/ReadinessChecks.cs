@@ -7,13 +7,19 @@ using RecordsExchange.Data.Ledger;
 
 namespace RecordsExchange.Server.Operations;
 
-/// <summary>Ready while the ledger writer's last batch committed and its queue is below <see cref="QueueThreshold"/> of its capacity.</summary>
+/// <summary>
+/// Ready unless the ledger writer's last batch failed within <see cref="FailureWindow"/> (a node that a
+/// load balancer stops sending calls to commits nothing more, so an old failure must not keep it out:
+/// after the window, the database check's write probe decides), and while its queue is below
+/// <see cref="QueueThreshold"/> of its capacity.
+/// </summary>
 internal sealed class LedgerWriterHealthCheck(GroupCommitLedger ledger) : IHealthCheck
 {
     public const double QueueThreshold = 0.8;
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromSeconds(30);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ledger.LastFailure is { } failure
+        Task.FromResult(ledger.LastFailure is { } failure && ledger.SinceLastFailure < FailureWindow
             ? HealthCheckResult.Unhealthy("The ledger writer's last batch failed; audited calls are refused.", failure)
             : ledger.QueueDepth >= ledger.QueueCapacity * QueueThreshold
                 ? HealthCheckResult.Unhealthy($"The ledger queue holds {ledger.QueueDepth} of {ledger.QueueCapacity} entries.")

@@ -9,7 +9,7 @@ namespace RecordsExchange.Server.Startup;
 /// released (another process holding it past the lock timeout is exactly what makes audited calls
 /// fail); on SQL Server a connection answers. The gRPC health service and /healthz/ready report it.
 /// </summary>
-internal sealed class DatabaseHealthCheck(IDbContextFactory<RecordsDbContext> contexts) : IHealthCheck
+internal sealed class DatabaseHealthCheck(IDbContextFactory<RecordsDbContext> contexts, Data.Ledger.LedgerWriteGate gate) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -20,7 +20,9 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<RecordsDbContext> co
             {
                 return await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The database does not answer.");
             }
-            // BEGIN IMMEDIATE, then roll back: nothing is written.
+            // BEGIN IMMEDIATE, then roll back: nothing is written. In turn with the ledger writer and the
+            // indexer, so a probe never sends the writer into SQLite's busy handler.
+            using var turn = await gate.EnterAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
             return HealthCheckResult.Healthy();
