@@ -5,13 +5,13 @@ using RecordsExchange.Core.Ledger;
 using RecordsExchange.Data;
 using RecordsExchange.Protos.V1;
 
-using RecordsExchange.Tests;
 
 namespace RecordsExchange.Server.Tests;
 
 /// <summary>
 /// Several nodes on one server database, as a county that must stay up runs them: two real server
-/// processes against one PostgreSQL database (RECORDSEXCHANGE_POSTGRES; `.ci/run` starts one).
+/// processes against one PostgreSQL database (RECORDSEXCHANGE_POSTGRES; `.ci/run` starts one), and
+/// the same against SQL Server when RECORDSEXCHANGE_SQLSERVER names one.
 /// </summary>
 public sealed class TwoNodeTests : IDisposable
 {
@@ -26,11 +26,13 @@ public sealed class TwoNodeTests : IDisposable
         _pki = new TestPki(_directory);
     }
 
-    [Fact]
-    public async Task TwoNodes_LoadOnBoth_ThenOneKilled_TheOtherAnswers_LedgerGaplessUnforkedAndVerifies_CheckpointsAgree()
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public async Task TwoNodes_LoadOnBoth_ThenOneKilled_TheOtherAnswers_LedgerGaplessUnforkedAndVerifies_CheckpointsAgree(DatabaseProvider provider)
     {
-        await using var database = await PostgresDatabase.CreateAsync();
-        var servers = new ChildServers(_pki, _directory, DatabaseProvider.Postgres, database.ConnectionString);
+        await using var database = await NodeDatabase.CreateAsync(provider);
+        var servers = new ChildServers(_pki, _directory, provider, database.ConnectionString);
         await servers.PrepareDatabaseAsync();
         // Checkpoints every second, so both nodes sign many while their writes interleave.
         using var a = await servers.StartAsync("--Ledger:CheckpointInterval=00:00:01");
@@ -93,15 +95,17 @@ public sealed class TwoNodeTests : IDisposable
             Assert.All(checkpoints.GroupBy(c => c.TreeSize), size =>
                 Assert.Single(size.Select(c => Convert.ToBase64String(Checkpoint.Open(c.Note, _pki.VerifierKey).RootHash)).Distinct()));
         }
-        var verified = await Rx.RunAsync("audit", "verify", "--db", "--provider", "Postgres", "--database", database.ConnectionString, "--vkey", _pki.Ledger.VerifierKeyPath);
+        var verified = await Rx.RunAsync("audit", "verify", "--db", "--provider", provider.ToString(), "--database", database.ConnectionString, "--vkey", _pki.Ledger.VerifierKeyPath);
         Assert.True(verified.ExitCode == 0, verified.Error + verified.Output);
     }
 
-    [Fact]
-    public async Task TwoNodes_ReleaseDateIngestedOnA_ReachesAStreamOnB_AndARevocationByRxIsRefusedOnBoth()
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public async Task TwoNodes_ReleaseDateIngestedOnA_ReachesAStreamOnB_AndARevocationByRxIsRefusedOnBoth(DatabaseProvider provider)
     {
-        await using var database = await PostgresDatabase.CreateAsync();
-        var servers = new ChildServers(_pki, _directory, DatabaseProvider.Postgres, database.ConnectionString);
+        await using var database = await NodeDatabase.CreateAsync(provider);
+        var servers = new ChildServers(_pki, _directory, provider, database.ConnectionString);
         await servers.PrepareDatabaseAsync();
         using var a = await servers.StartAsync();
         using var b = await servers.StartAsync();
@@ -129,7 +133,7 @@ public sealed class TwoNodeTests : IDisposable
         // the very next call on each node is refused (the change counters are read on every call).
         await CallAsync(toA.Records, new());
         await CallAsync(toB.Records, new());
-        var revoked = await Rx.RunAsync("clients", "revoke", "--id", RecordsServer.ClientId, "--provider", "Postgres", "--database", database.ConnectionString);
+        var revoked = await Rx.RunAsync("clients", "revoke", "--id", RecordsServer.ClientId, "--provider", provider.ToString(), "--database", database.ConnectionString);
         Assert.True(revoked.ExitCode == 0, revoked.Error);
         foreach (var node in new[] { toA.Records, toB.Records })
         {
@@ -138,11 +142,13 @@ public sealed class TwoNodeTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task TwoNodes_QuotasArePerNode_AsDocumented_EachNodeAllowsTheQuota()
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public async Task TwoNodes_QuotasArePerNode_AsDocumented_EachNodeAllowsTheQuota(DatabaseProvider provider)
     {
-        await using var database = await PostgresDatabase.CreateAsync();
-        var servers = new ChildServers(_pki, _directory, DatabaseProvider.Postgres, database.ConnectionString);
+        await using var database = await NodeDatabase.CreateAsync(provider);
+        var servers = new ChildServers(_pki, _directory, provider, database.ConnectionString);
         await servers.PrepareDatabaseAsync();
         await File.WriteAllTextAsync(servers.PolicyPath, Core.Policy.PolicyText.WithDefaultQuota(RecordsServer.CaliforniaPolicy(), "{ calls_per_minute: 3, distinct_subjects_per_day: 300 }"));
         using var a = await servers.StartAsync();
