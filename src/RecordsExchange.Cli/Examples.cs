@@ -30,6 +30,8 @@ public static class Examples
         ["policy explain"] = "rx policy explain --policy my-policy.yaml --method get_release_info --booking-number DEMO-B-000004 --legal-basis detainer",
         ["policy reload"] = "rx policy reload my-policy.yaml",
         ["ingest csv"] = "rx ingest csv demo/jms-export.csv",
+        ["ingest review"] = "rx ingest review",
+        ["policy statutes"] = "rx policy statutes policy/california.yaml --markdown",
         ["notices list"] = "rx notices list --pending",
         ["notices print"] = "rx notices print 1 --language es --out consent-es.html",
         ["notices served"] = "rx notices served 1 --by \"Deputy Ruiz #4411\"",

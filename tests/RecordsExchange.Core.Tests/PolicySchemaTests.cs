@@ -64,7 +64,10 @@ public sealed partial class PolicySchemaTests
     [InlineData("yes for true", "exclude_prop47_reduced: true", "exclude_prop47_reduced: yes")]
     [InlineData("clause with both kinds", "- convicted: { serious_felony: true }", "- { convicted: { serious_felony: true }, pending: { serious_felony: true } }")]
     [InlineData("conviction-only key in a pending clause", "pending: { serious_felony: true, probable_cause: true }", "pending: { serious_felony: true, within_years: 5 }")]
-    [InlineData("unknown offense category", "categories: [homicide,", "categories: [murder,")]
+    [InlineData("lower-case offense letter", "offenses: [A, B, C, D, E, F, G,", "offenses: [a, B, C, D, E, F, G,")]
+    [InlineData("statute table hash not hex", "  sha256: ", "  sha256: not-a-hash-")]
+    [InlineData("registrant false", "- registrant: true", "- registrant: false")]
+    [InlineData("federal_aggravated_felony on a pending charge", "pending: { serious_felony: true, probable_cause: true }", "pending: { serious_felony: true, federal_aggravated_felony: true }")]
     [InlineData("convicted as a wobbler", "as: misdemeanor", "as: wobbler")]
     [InlineData("within_years out of range", "within_years: 5", "within_years: 0")]
     [InlineData("unknown decision", "    decision: deny\n    reason: The county never holds", "    decision: allow\n    reason: The county never holds")]
@@ -82,12 +85,12 @@ public sealed partial class PolicySchemaTests
         var result = Validate(text);
 
         Assert.False(result.IsValid, $"the schema accepts: {mistake}");
-        Assert.Throws<YamlFileException>(() => PolicyLoader.Load(Encoding.UTF8.GetBytes(text), mistake + ".yaml"));
+        Assert.Throws<YamlFileException>(() => PolicyLoader.Load(Encoding.UTF8.GetBytes(text), mistake + ".yaml", ShippedDirectory));
     }
 
     /// <summary>Spellings the loader takes as they are: the schema must not refuse them either.</summary>
     [Theory]
-    [InlineData("unquoted version", "version: \"2026.11\"", "version: 2026.11")]
+    [InlineData("unquoted version", "version: \"2026.12\"", "version: 2026.12")]
     [InlineData("one purpose code without a list", "purpose_codes: [C, D, E, F, H, J, S, V, X]", "purpose_codes: C")]
     [InlineData("quoted number", "within_years: 5", "within_years: \"5\"")]
     [InlineData("quoted true", "exclude_prop47_reduced: true", "exclude_prop47_reduced: \"true\"")]
@@ -102,7 +105,7 @@ public sealed partial class PolicySchemaTests
         var result = Validate(text);
 
         Assert.True(result.IsValid, $"{variant}: {Describe(result)}");
-        Assert.NotEmpty(PolicyLoader.Load(Encoding.UTF8.GetBytes(text), variant + ".yaml").Rules);
+        Assert.NotEmpty(PolicyLoader.Load(Encoding.UTF8.GetBytes(text), variant + ".yaml", ShippedDirectory).Rules);
     }
 
     /// <summary>Rules that compare one part of the file with another are beyond JSON Schema; the schema's $comment leaves them to the loader.</summary>
@@ -112,6 +115,9 @@ public sealed partial class PolicySchemaTests
     [InlineData("undefined obligation", "obligations: [give-consent-form]", "obligations: [give-a-form]")]
     [InlineData("duplicate rule id", "id: ca.detainer.not-eligible", "id: ca.detainer.hold-never-honored")]
     [InlineData("default id is a rule id", "id: ca.default-deny", "id: ca.detainer.not-eligible")]
+    [InlineData("offense letter the statute table lacks", "offenses: [A, B, C, D, E, F, G,", "offenses: [A, B, C, D, E, F, G, AF,")]
+    [InlineData("felony-only offense in a misdemeanor clause", "offenses: [A, B, C, D, E, F, H,", "offenses: [A, B, C, D, E, F, G, H,")]
+    [InlineData("statute table changed after the policy named it", "  sha256: ", "  sha256: ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n  # was: ")]
     public void CrossReference_SchemaAcceptsLoaderRefuses(string mistake, string find, string replace)
     {
         var text = California(find, replace);
@@ -119,8 +125,10 @@ public sealed partial class PolicySchemaTests
         var result = Validate(text);
 
         Assert.True(result.IsValid, $"{mistake}: {Describe(result)}");
-        Assert.Throws<YamlFileException>(() => PolicyLoader.Load(Encoding.UTF8.GetBytes(text), mistake + ".yaml"));
+        Assert.Throws<YamlFileException>(() => PolicyLoader.Load(Encoding.UTF8.GetBytes(text), mistake + ".yaml", ShippedDirectory));
     }
+
+    private static string ShippedDirectory => Path.GetDirectoryName(Shipped("california.yaml"))!;
 
     private static string California(string find, string replace)
     {

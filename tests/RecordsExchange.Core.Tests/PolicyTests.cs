@@ -72,10 +72,10 @@ public sealed class PolicyTests
     {
         var bytes = File.ReadAllBytes(Shipped("california.yaml"));
 
-        var policy = PolicyLoader.Load(bytes, "california.yaml");
+        var policy = PolicyLoader.Load(bytes, "california.yaml", Path.GetDirectoryName(Shipped("california.yaml")));
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), policy.Sha256);
-        Assert.Equal(("california", "2026.11"), (policy.Header.Id, policy.Header.Version));
+        Assert.Equal(("california", "2026.12"), (policy.Header.Id, policy.Header.Version));
         Assert.All(policy.Rules, r => Assert.Equal(policy.Sha256, r.Decision.PolicySha256));
     }
 
@@ -150,7 +150,7 @@ public sealed class PolicyTests
         Assert.Equal("ca.default-deny", decision.RuleId);
         Assert.Contains("ca.history.one-named-person: does not match: applies to GetCriminalHistory, not GetReleaseInfo.", trace);
         Assert.Contains("ca.release.judicial-warrant: does not match: legal basis administrative_detainer is not one of judicial_warrant.", trace);
-        Assert.Contains("  gc-7282-5-a: PC 422 (wobbler) convicted 2020-01-01 as misdemeanor meets no clause.", trace);
+        Assert.Contains("  gc-7282-5-a: PC 422 (wobbler) convicted 2020-01-01 as misdemeanor meets no clause (it is (a)(3)(C)).", trace);
         Assert.Equal("=> no rule matched; ca.default-deny decides: deny.", trace[^1]);
     }
 

@@ -11,7 +11,7 @@ public sealed class PolicyCliTests(ReloadServer server) : IClassFixture<ReloadSe
         var result = await Rx.RunAsync("policy", "test", Shipped("california.yaml"), Shipped("cases/california.yaml"));
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
-        Assert.Matches(@"^\d+ cases, (\d+) as expected, 0 mismatched \(california 2026\.11", result.Output);
+        Assert.Matches(@"^\d+ cases, (\d+) as expected, 0 mismatched \(california 2026\.12.*\n\s*coverage: all 37 provisions of ca-gc-7282.5", result.Output);
     }
 
     [Fact]
@@ -29,14 +29,14 @@ public sealed class PolicyCliTests(ReloadServer server) : IClassFixture<ReloadSe
     public async Task Check_InvalidFile_EveryProblemWithItsLineAndExit1()
     {
         var broken = Path.Combine(server.Directory, "broken.yaml");
-        await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Shipped("california.yaml"))).Replace("record: gc-7282-5-b", "record: gc-7282-5-c", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(broken, RecordsServer.CaliforniaPolicy().Replace("record: gc-7282-5-b", "record: gc-7282-5-c", StringComparison.Ordinal));
 
         var result = await Rx.RunAsync("policy", "check", broken);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("broken.yaml:", result.Error);
-        Assert.Contains("rules[6].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
         Assert.Contains("rules[8].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
+        Assert.Contains("rules[10].when.record: 'gc-7282-5-c' is not defined under criteria", result.Error);
     }
 
     [Fact]

@@ -64,7 +64,9 @@ public class RecordsServer : IAsyncLifetime
     public string PolicyPath => Path.Combine(Directory, "policy.yaml");
 
     /// <summary>The shipped California profile as the server binary carries it.</summary>
-    public static string CaliforniaPolicy() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "policy", "california.yaml"));
+    /// <summary>The shipped California profile, its statute table named by absolute path so a copy anywhere loads.</summary>
+    public static string CaliforniaPolicy() => Core.Policy.PolicyText.WithStatutesFrom(
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "policy", "california.yaml")), Path.Combine(AppContext.BaseDirectory, "policy"));
 
     /// <summary>The policy the server starts with: California, without its default quota, which the tests' traffic would exceed.</summary>
     protected virtual string StartingPolicy() => Core.Policy.PolicyText.WithDefaultQuota(CaliforniaPolicy(), "{}");

@@ -38,7 +38,9 @@ internal sealed class BenchServer : IAsyncDisposable
         var development = new DevelopmentCertificates(Path.Combine(directory, "certs"));
         // The shipped California policy, without its per-client quota, which one benchmark client exceeds by design.
         var policy = Path.Combine(directory, "policy.yaml");
-        await File.WriteAllTextAsync(policy, Core.Policy.PolicyText.WithDefaultQuota(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "policy", "california.yaml")), "{}"));
+        var shipped = Path.Combine(AppContext.BaseDirectory, "policy");
+        await File.WriteAllTextAsync(policy, Core.Policy.PolicyText.WithStatutesFrom(
+            Core.Policy.PolicyText.WithDefaultQuota(await File.ReadAllTextAsync(Path.Combine(shipped, "california.yaml")), "{}"), shipped));
         var settings = new Dictionary<string, string?>
         {
             ["RecordsExchange:AgencyEndpoint"] = "127.0.0.1:0",

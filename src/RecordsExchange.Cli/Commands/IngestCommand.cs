@@ -3,6 +3,7 @@ using System.Globalization;
 using CsvHelper;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using RecordsExchange.Client;
 using RecordsExchange.Core.Certificates;
 using RecordsExchange.Protos.V1;
@@ -18,6 +19,7 @@ internal static class IngestCommand
     {
         var command = new Command("ingest", "Feed records to the server as the jail management system (a client with the ingest scope).");
         command.Subcommands.Add(CreateCsv());
+        command.Subcommands.Add(CreateReview());
         return command;
     }
 
@@ -36,13 +38,18 @@ internal static class IngestCommand
             using var agency = AgencyConnection.Open(AgencyConnectionOptions.FromFiles(new Uri(parse.GetRequiredValue(server)), parse.GetRequiredValue(certificate), parse.GetRequiredValue(ca)));
             var ingest = new IngestService.IngestServiceClient(agency.Invoker);
             var (applied, replayed, queued) = (0, 0, 0L);
+            var reviews = new List<(int Line, string Review)>();
             await Progress.RunAsync("ingesting", rows.Count, async report =>
             {
                 foreach (var row in rows)
                 {
                     try
                     {
-                        var (wasReplayed, notifications) = await SendAsync(ingest, row, cancellationToken);
+                        var (wasReplayed, notifications, review) = await SendAsync(ingest, row, cancellationToken);
+                        if (review.Length > 0)
+                        {
+                            reviews.Add((row.Line, review));
+                        }
                         (applied, replayed, queued) = (applied + (wasReplayed ? 0 : 1), replayed + (wasReplayed ? 1 : 0), queued + notifications);
                     }
                     catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.AlreadyExists)
@@ -61,7 +68,15 @@ internal static class IngestCommand
             {
                 await output.WriteLineAsync($"line {line}: rejected: {reason}");
             }
+            foreach (var (line, review) in reviews)
+            {
+                await output.WriteLineAsync($"line {line}: stored, for county review: {review}");
+            }
             await output.WriteLineAsync($"{total} row(s): {applied} applied, {replayed} already applied (no change), {rejected.Count} rejected; {queued} release notification(s) queued.");
+            if (reviews.Count > 0)
+            {
+                await output.WriteLineAsync($"{reviews.Count} charge(s) have a category the statute table does not confirm; `rx ingest review` lists every such charge.");
+            }
             await output.WriteLineAsync(rejected.Count == 0
                 ? "All rows are in."
                 : "The applied rows are kept (each row is its own event). Fix the rejected rows and load the file again: rows already applied are replayed as no-ops.");
@@ -78,7 +93,30 @@ internal static class IngestCommand
             : $"{ex.StatusCode}: {ex.Status.Detail}";
     }
 
-    private static async Task<(bool Replayed, long Queued)> SendAsync(IngestService.IngestServiceClient ingest, CsvRow row, CancellationToken cancellationToken)
+    private static Command CreateReview()
+    {
+        var database = new DatabaseArguments();
+        var review = new Command("review", "List the charges whose jail category the county's statute table does not confirm: a label that disagrees with the charge's statute, or that alone puts it under a listed offense. Fix them in the jail system; the next load clears the flag.");
+        database.AddTo(review);
+        review.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            await using var db = database.Open(parse).CreateDbContext();
+            var flagged = await db.Charges.AsNoTracking().Where(c => c.Review != null)
+                .Join(db.People, c => c.PersonId, p => p.Id, (c, p) => new { p.CountyPersonNumber, c.ExternalId, c.Statute, c.Category, c.Review })
+                .OrderBy(c => c.CountyPersonNumber).ThenBy(c => c.ExternalId).ToListAsync(cancellationToken);
+            var output = parse.InvocationConfiguration.Output;
+            if (flagged.Count > 0)
+            {
+                await output.WriteLineAsync(TextTable.Render([new("person"), new("charge"), new("statute"), new("jail category"), new("why")],
+                    flagged.Select(c => (IReadOnlyList<string>)[c.CountyPersonNumber, c.ExternalId ?? "-", c.Statute, Core.Policy.PolicyNames.Snake(c.Category), c.Review!])));
+            }
+            await output.WriteLineAsync($"{flagged.Count} charge(s) for county review.");
+            return 0;
+        }));
+        return review;
+    }
+
+    private static async Task<(bool Replayed, long Queued, string Review)> SendAsync(IngestService.IngestServiceClient ingest, CsvRow row, CancellationToken cancellationToken)
     {
         switch (row["record"])
         {
@@ -87,27 +125,31 @@ internal static class IngestCommand
                 {
                     EventId = row["event_id"], CountyPersonNumber = row["person_number"], LastName = row["last_name"], FirstName = row["first_name"],
                     DateOfBirth = row.Date("dob"), FbiNumber = row["fbi_number"], StateId = row["state_id"], Synthetic = row.Flag("synthetic"), Language = row["language"],
-                    Sex = row["sex"], RaceEthnicity = row["race_ethnicity"],
-                }, cancellationToken: cancellationToken)).Replayed, 0);
+                    Sex = row["sex"], RaceEthnicity = row["race_ethnicity"], SexArsonRegistrant = row.Flag("sex_arson_registrant"),
+                }, cancellationToken: cancellationToken)).Replayed, 0, "");
             case "designee":
                 return ((await ingest.SetDesigneeAsync(new SetDesigneeRequest
                 {
                     EventId = row["event_id"], CountyPersonNumber = row["person_number"],
                     Designee = row["designee_name"].Length == 0 ? null : new Designee { Name = row["designee_name"], Contact = row["designee_contact"], Attorney = row.Flag("designee_attorney") },
-                }, cancellationToken: cancellationToken)).Replayed, 0);
+                }, cancellationToken: cancellationToken)).Replayed, 0, "");
             case "booking":
                 return ((await ingest.UpsertBookingAsync(new UpsertBookingRequest
                 {
                     EventId = row["event_id"], CountyPersonNumber = row["person_number"], BookingNumber = row["booking_number"], BookedAt = row.Instant("booked_at"),
-                }, cancellationToken: cancellationToken)).Replayed, 0);
+                }, cancellationToken: cancellationToken)).Replayed, 0, "");
             case "charge":
                 var charge = new UpsertChargeRequest
                 {
                     EventId = row["event_id"], ChargeId = row["charge_id"], CountyPersonNumber = row["person_number"], BookingNumber = row["booking_number"],
                     Statute = row["statute"], Description = row["description"], OffenseCategory = row.Enum<OffenseCategory>("category"), Level = row.Enum<OffenseLevel>("level"),
                     SeriousFelony = row.Flag("serious"), ViolentFelony = row.Flag("violent"), StatePrisonEligible = row.Flag("state_prison"),
-                    OffenseDate = row.Date("offense_date"), ProbableCauseFound = row.Flag("probable_cause"),
+                    OffenseDate = row.Date("offense_date"), ProbableCauseFound = row.Flag("probable_cause"), FederalAggravatedFelony = row.Flag("federal_aggravated_felony"),
                 };
+                if (row["statute_section"].Length > 0)
+                {
+                    charge.StatuteCitation = new StatuteCitation { Code = row["statute_code"], Section = row["statute_section"], Subdivision = row["statute_subdivision"] };
+                }
                 if (row["result"].Length > 0)
                 {
                     charge.Disposition = new Disposition
@@ -116,18 +158,19 @@ internal static class IngestCommand
                         Prop47Reduced = row.Flag("prop47"), Sentence = row.Enum<SentenceType>("sentence"),
                     };
                 }
-                return ((await ingest.UpsertChargeAsync(charge, cancellationToken: cancellationToken)).Replayed, 0);
+                var stored = await ingest.UpsertChargeAsync(charge, cancellationToken: cancellationToken);
+                return (stored.Replayed, 0, stored.Review);
             case "release_date":
                 var set = await ingest.SetScheduledReleaseAsync(new SetScheduledReleaseRequest
                 {
                     EventId = row["event_id"], BookingNumber = row["booking_number"], ScheduledReleaseDate = row.Date("release_date"),
                 }, cancellationToken: cancellationToken);
-                return (set.Replayed, set.NotificationsQueued);
+                return (set.Replayed, set.NotificationsQueued, "");
             case "release":
                 return ((await ingest.RecordReleaseAsync(new RecordReleaseRequest
                 {
                     EventId = row["event_id"], BookingNumber = row["booking_number"], ReleasedAt = row.Instant("released_at"), Kind = row.Enum<ReleaseKind>("release_kind"),
-                }, cancellationToken: cancellationToken)).Replayed, 0);
+                }, cancellationToken: cancellationToken)).Replayed, 0, "");
             default:
                 throw new FormatException($"record must be person, designee, booking, charge, release_date or release, not '{row["record"]}'");
         }

@@ -17,7 +17,35 @@ internal static class PolicyCommand
         command.Subcommands.Add(CreateTest());
         command.Subcommands.Add(CreateExplain());
         command.Subcommands.Add(CreateReload());
+        command.Subcommands.Add(CreateStatutes());
         return command;
+    }
+
+    private static Command CreateStatutes()
+    {
+        var file = new Argument<string>("POLICY") { Description = "The policy file (YAML) whose statute table to print.", DefaultValueFactory = _ => DefaultPolicy };
+        var markdown = new Option<bool>("--markdown") { Description = "Print the README's table (Markdown) instead of plain lines." };
+        var statutes = new Command("statutes", "Print the statute table a policy decides by (for California, every provision of Gov. Code 7282.5 with its sections) and what the policy counts for each.") { file, markdown };
+        statutes.SetAction((parse, _) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var policy = PolicyLoader.LoadFile(parse.GetRequiredValue(file));
+            var table = policy.Statutes ?? throw new ArgumentException($"{policy.Header.Id} names no statute table.");
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(markdown))
+            {
+                await output.WriteAsync(Core.Statutes.StatuteMarkdown.Render(policy));
+                return 0;
+            }
+            await output.WriteLineAsync($"{table.Title} ({table.Id}, sha256 {table.Sha256}); source: {table.Source}");
+            foreach (var subparagraph in table.Subparagraphs)
+            {
+                var sections = subparagraph.Sections.Concat(subparagraph.Also).Concat(subparagraph.AttemptOrConspiracy).Select(s => s.ToString())
+                    .Concat(subparagraph.SectionsFrom is { } from ? [$"{from}+"] : []);
+                await output.WriteLineAsync($"{subparagraph.Provision}{(subparagraph.FelonyOnly ? " (felony only)" : "")}: {string.Join(", ", sections)}");
+            }
+            return 0;
+        }));
+        return statutes;
     }
 
     private static string Describe(PolicyProfile policy) =>
@@ -51,7 +79,13 @@ internal static class PolicyCommand
             }
             var failed = results.Count(r => !r.Passed);
             await output.WriteLineAsync($"{results.Count} cases, {results.Count - failed} as expected, {failed} mismatched ({Describe(policy)})");
-            return failed == 0 ? 0 : 1;
+            // A policy built on a statute table must show a permit and a deny for every provision of it.
+            var coverage = PolicyCases.Coverage(policy, results);
+            if (coverage.Count > 0)
+            {
+                await output.WriteLineAsync(PolicyCases.CoverageLine(policy, coverage));
+            }
+            return failed == 0 && coverage.All(c => c.Permit && c.Deny) ? 0 : 1;
         }));
         return test;
     }
@@ -84,7 +118,7 @@ internal static class PolicyCommand
             var trace = new List<string>();
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var decision = policy.Decide(new PolicyInput(kind, parse.GetRequiredValue(client), context.PurposeCode.Length > 0 ? context.PurposeCode : "C",
-                context.LegalBasis, person.Charges, today, new QuotaUsage(1, 1), type), trace);
+                context.LegalBasis, person.Charges, today, new QuotaUsage(1, 1), type, person.SexArsonRegistrant), trace);
 
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync($"{Describe(policy)}; {kind} about {person.CountyPersonNumber} on {today:yyyy-MM-dd}, {person.Charges.Count} charge(s)");

@@ -24,6 +24,10 @@ public sealed class Detainer
     public required string LegalBasis { get; set; }
     public required string LegalDocumentNumber { get; set; }
     public required string PurposeCode { get; set; }
+
+    /// <summary>The outstanding federal felony arrest warrant the request says the person is the subject of (Gov. Code 7282.5(a)(5)), if it says so.</summary>
+    public string? FederalFelonyWarrantNumber { get; set; }
+
     public DateTimeOffset ReceivedAt { get; set; }
 
     /// <summary>True when the policy permitted the request at filing: release notifications may follow.</summary>

@@ -5,13 +5,24 @@ using YamlDotNet.RepresentationModel;
 
 namespace RecordsExchange.Core.Policy;
 
-/// <summary>One decision case: an input and the decision and rule a policy should give for it.</summary>
-public sealed record PolicyCase(string Name, long Line, PolicyInput Input, bool ExpectPermit, string ExpectRule);
+/// <summary>
+/// One decision case: an input and the decision and rule a policy should give for it; <see cref="Covers"/>
+/// names the provision of the policy's statute the case is about, such as "(a)(3)(K)".
+/// </summary>
+public sealed record PolicyCase(string Name, long Line, PolicyInput Input, bool ExpectPermit, string ExpectRule, string? Covers = null);
 
-/// <summary>What a policy gave for a case, and whether that is what the case expects.</summary>
-public sealed record PolicyCaseResult(PolicyCase Case, PolicyDecision Actual)
+/// <summary>What a policy gave for a case, its explanation, and whether that is what the case expects.</summary>
+public sealed record PolicyCaseResult(PolicyCase Case, PolicyDecision Actual, IReadOnlyList<string> Trace)
 {
     public bool Passed => Actual.Permitted == Case.ExpectPermit && Actual.RuleId == Case.ExpectRule;
+
+    /// <summary>
+    /// A passing case counts for its provision; a permit for a subparagraph of (a)(3) only when the
+    /// decision really went through that subparagraph (the explanation names it), so a case cannot
+    /// claim a subparagraph it never reached.
+    /// </summary>
+    public bool Covered => Passed && Case.Covers is { } provision
+        && (!Case.ExpectPermit || !provision.StartsWith("(a)(3)(", StringComparison.Ordinal) || Trace.Any(line => line.Contains(provision, StringComparison.Ordinal)));
 
     public override string ToString() =>
         $"line {Case.Line}: {Case.Name}: expected {(Case.ExpectPermit ? "permit" : "deny")} by {Case.ExpectRule}, got {(Actual.Permitted ? "permit" : "deny")} by {Actual.RuleId}";
@@ -26,7 +37,29 @@ public static class PolicyCases
     public static IReadOnlyList<PolicyCase> LoadFile(string path) => Load(File.ReadAllText(path, Encoding.UTF8), path);
 
     public static IReadOnlyList<PolicyCaseResult> Run(PolicyProfile policy, IEnumerable<PolicyCase> cases) =>
-        [.. cases.Select(c => new PolicyCaseResult(c, policy.Decide(c.Input)))];
+        [.. cases.Select(c =>
+        {
+            var trace = new List<string>();
+            return new PolicyCaseResult(c, policy.Decide(c.Input, trace), trace);
+        })];
+
+    /// <summary>
+    /// For each provision of the policy's statute table: is there a passing permit case and a passing
+    /// deny case for it? Empty when the policy has no table. The line `rx policy test` prints.
+    /// </summary>
+    public static IReadOnlyList<(string Provision, bool Permit, bool Deny)> Coverage(PolicyProfile policy, IReadOnlyList<PolicyCaseResult> results) =>
+        policy.Statutes is not { } table ? []
+            : [.. table.Provisions.Select(p => (p, results.Any(r => r.Case.Covers == p && r.Case.ExpectPermit && r.Covered), results.Any(r => r.Case.Covers == p && !r.Case.ExpectPermit && r.Covered)))];
+
+    /// <summary>One line: every provision covered, or the ones that are not and what each lacks.</summary>
+    public static string CoverageLine(PolicyProfile policy, IReadOnlyList<(string Provision, bool Permit, bool Deny)> coverage)
+    {
+        var missing = coverage.Where(c => !c.Permit || !c.Deny)
+            .Select(c => $"{c.Provision} ({(c.Permit ? "" : "no permit case")}{(!c.Permit && !c.Deny ? ", " : "")}{(c.Deny ? "" : "no deny case")})").ToList();
+        return missing.Count == 0
+            ? $"coverage: all {coverage.Count} provisions of {policy.Statutes!.Id} have a passing permit case and a passing deny case"
+            : $"coverage: {coverage.Count - missing.Count} of {coverage.Count} provisions of {policy.Statutes!.Id} covered; without cases: {string.Join("; ", missing)}";
+    }
 
     public static IReadOnlyList<PolicyCase> Load(string text, string sourceName)
     {
@@ -54,7 +87,8 @@ public static class PolicyCases
 
     private static PolicyCase? ReadCase(YamlFields yaml, YamlNode node, string path, DateOnly fileToday)
     {
-        var fields = yaml.Fields(node, path, ["name", "method", "expect"], ["client", "purpose", "legal_basis", "request_type", "today", "usage", "charges"]);
+        var fields = yaml.Fields(node, path, ["name", "method", "expect"],
+            ["client", "purpose", "legal_basis", "request_type", "today", "usage", "charges", "registrant", "federal_felony_warrant", "covers"]);
         var name = yaml.Text(fields, "name", path) ?? "";
         var method = yaml.One(fields, "method", path, PolicyNames.Parse<PolicyMethod>, Enum.GetValues<PolicyMethod>().Select(PolicyNames.Snake));
         var basis = yaml.One(fields, "legal_basis", path, b => PolicyNames.LegalBases.TryGetValue(b, out var v) ? v : (Protos.V1.LegalBasis?)null, PolicyNames.LegalBases.Keys);
@@ -86,17 +120,24 @@ public static class PolicyCases
             return null;
         }
         var input = new PolicyInput(method.Value, yaml.Text(fields, "client", path) ?? "agency", yaml.Text(fields, "purpose", path) ?? "C",
-            basis ?? Protos.V1.LegalBasis.None, charges, Date(yaml, fields, "today", path) ?? fileToday, usage, requestType);
-        return new PolicyCase(name, node.Start.Line, input, decision == "permit", yaml.Text(expect, "rule", path + ".expect") ?? "");
+            basis ?? Protos.V1.LegalBasis.None, charges, Date(yaml, fields, "today", path) ?? fileToday, usage, requestType,
+            yaml.Boolean(fields, "registrant", path) ?? false, yaml.Text(fields, "federal_felony_warrant", path));
+        return new PolicyCase(name, node.Start.Line, input, decision == "permit", yaml.Text(expect, "rule", path + ".expect") ?? "", yaml.Text(fields, "covers", path));
     }
 
     private static Charge ReadCharge(YamlFields yaml, YamlNode node, string path)
     {
-        var fields = yaml.Fields(node, path, ["category", "level"],
-            ["statute", "serious_felony", "violent_felony", "state_prison", "probable_cause", "convicted", "as", "prop47_reduced", "dismissed"]);
+        var fields = yaml.Fields(node, path, ["level"],
+            ["statute", "category", "serious_felony", "violent_felony", "state_prison", "probable_cause", "convicted", "as", "prop47_reduced", "dismissed", "federal_aggravated_felony"]);
+        var statute = yaml.Text(fields, "statute", path);
+        if (statute is not null && Statutes.StatuteCitation.Parse(statute) is null)
+        {
+            yaml.Problem(fields["statute"], path + ".statute", $"'{statute}' is not a statute such as PC 245(a)(1), HS 11352 or 18 USC 1326");
+        }
         var charge = new Charge
         {
-            Statute = yaml.Text(fields, "statute", path) ?? "(case)",
+            Statute = statute ?? "(case)",
+            FederalAggravatedFelony = yaml.Boolean(fields, "federal_aggravated_felony", path) ?? false,
             Description = "",
             Category = yaml.One(fields, "category", path, PolicyNames.Parse<OffenseCategory>, Enum.GetValues<OffenseCategory>().Select(PolicyNames.Snake)) ?? OffenseCategory.Other,
             Level = yaml.One(fields, "level", path, PolicyNames.Parse<OffenseLevel>, Enum.GetValues<OffenseLevel>().Select(PolicyNames.Snake)) ?? OffenseLevel.Misdemeanor,

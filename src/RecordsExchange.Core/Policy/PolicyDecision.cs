@@ -29,7 +29,12 @@ public sealed record Quota(int? CallsPerMinute, int? DistinctSubjectsPerDay);
 /// <summary>How much a client has asked, including the call being decided.</summary>
 public readonly record struct QuotaUsage(int CallsInLastMinute, int DistinctSubjectsToday);
 
-/// <summary>Everything a decision depends on. <see cref="Charges"/> are the subject's charges with their dispositions.</summary>
+/// <summary>
+/// Everything a decision depends on. <see cref="Charges"/> are the subject's charges with their dispositions;
+/// <see cref="Registrant"/> is true for a current registrant on the California Sex and Arson Registry;
+/// <see cref="FederalFelonyWarrant"/> is the number of the outstanding federal felony arrest warrant the
+/// request says the person is the subject of (Gov. Code 7282.5(a)(5)).
+/// </summary>
 public sealed record PolicyInput(
     PolicyMethod Method,
     string ClientId,
@@ -38,7 +43,9 @@ public sealed record PolicyInput(
     IReadOnlyList<Records.Charge> Charges,
     DateOnly Today,
     QuotaUsage Usage = default,
-    DetainerRequestType? RequestType = null);
+    DetainerRequestType? RequestType = null,
+    bool Registrant = false,
+    string? FederalFelonyWarrant = null);
 
 /// <summary>The outcome: permit or deny, the rule that decided, why in plain words, what the county must do, and the policy it came from.</summary>
 public sealed record PolicyDecision(bool Permitted, string RuleId, string Reason, IReadOnlyList<Obligation> Obligations, string PolicySha256)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using RecordsExchange.Core.Records;
+using RecordsExchange.Core.Statutes;
 using YamlDotNet.RepresentationModel;
 
 namespace RecordsExchange.Core.Policy;
@@ -30,18 +31,24 @@ public static class PolicyLoader
 
     public static PolicyProfile LoadFile(string path) => Load(File.ReadAllBytes(path), path);
 
-    public static PolicyProfile Load(byte[] bytes, string sourceName)
+    /// <summary>
+    /// Loads a policy from its bytes. A statute table it names is read from <paramref name="directory"/>
+    /// (by default the directory of <paramref name="sourceName"/>) and must have the SHA-256 the policy
+    /// gives, so the policy's own hash, which the ledger records, fixes the table too.
+    /// </summary>
+    public static PolicyProfile Load(byte[] bytes, string sourceName, string? directory = null)
     {
         var yaml = new YamlFields(sourceName);
         var root = yaml.Root(Encoding.UTF8.GetString(bytes));
-        var top = yaml.Fields(root, "", ["policy", "version", "title", "purpose_codes", "methods", "rules", "default"], ["obligations", "criteria", "quotas"]);
+        var top = yaml.Fields(root, "", ["policy", "version", "title", "purpose_codes", "methods", "rules", "default"], ["obligations", "criteria", "quotas", "statutes"]);
         var header = new PolicyHeader(yaml.Text(top, "policy", "") ?? "", yaml.Text(top, "version", "") ?? "", yaml.Text(top, "title", "") ?? "",
             sourceName, Convert.ToHexStringLower(SHA256.HashData(bytes)));
 
         var purposes = yaml.List(top, "purpose_codes", "")?.Select(p => p.Value).ToList() ?? [];
         var methods = ReadMethods(yaml, top.GetValueOrDefault("methods"));
         var obligations = ReadObligations(yaml, top.GetValueOrDefault("obligations"));
-        var criteria = ReadCriteria(yaml, top.GetValueOrDefault("criteria"));
+        var statutes = ReadStatutes(yaml, top.GetValueOrDefault("statutes"), directory ?? Path.GetDirectoryName(Path.GetFullPath(sourceName)) ?? ".");
+        var criteria = ReadCriteria(yaml, top.GetValueOrDefault("criteria"), statutes);
         var (defaultQuota, clientQuotas) = ReadQuotas(yaml, top.GetValueOrDefault("quotas"));
         var rules = ReadRules(yaml, top.GetValueOrDefault("rules"), header.Sha256, [.. purposes], obligations, criteria);
 
@@ -52,7 +59,49 @@ public static class PolicyLoader
             yaml.Problem(defaultNode, "default.id", $"'{defaultDecision.RuleId}' is already a rule id");
         }
         yaml.ThrowIfAny();
-        return new PolicyProfile(header, purposes, methods, rules, defaultDecision, defaultQuota, clientQuotas, criteria);
+        return new PolicyProfile(header, purposes, methods, rules, defaultDecision, defaultQuota, clientQuotas, criteria, statutes);
+    }
+
+    private static StatuteTable? ReadStatutes(YamlFields yaml, YamlNode? node, string directory)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        var fields = yaml.Fields(node, "statutes", ["file", "sha256"], []);
+        if (yaml.Text(fields, "file", "statutes") is not { } file || yaml.Text(fields, "sha256", "statutes") is not { } sha256)
+        {
+            return null;
+        }
+        var path = Path.Combine(directory, file);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            yaml.Problem(fields["file"], "statutes.file", $"cannot read the statute table {path}");
+            return null;
+        }
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            yaml.Problem(fields["sha256"], "statutes.sha256", $"the statute table {file} has sha256 {actual}, not the one given here: check the table's change and put its hash here");
+            return null;
+        }
+        try
+        {
+            return StatuteTable.Load(bytes, path);
+        }
+        catch (YamlFileException invalid)
+        {
+            foreach (var problem in invalid.Problems)
+            {
+                yaml.Problem(fields["file"], "statutes.file", problem.ToString());
+            }
+            return null;
+        }
     }
 
     private static string[] Names<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(PolicyNames.Snake)];
@@ -116,7 +165,7 @@ public static class PolicyLoader
         return obligations;
     }
 
-    private static Dictionary<string, RecordCriterion> ReadCriteria(YamlFields yaml, YamlNode? node)
+    private static Dictionary<string, RecordCriterion> ReadCriteria(YamlFields yaml, YamlNode? node, StatuteTable? statutes)
     {
         var criteria = new Dictionary<string, RecordCriterion>(StringComparer.Ordinal);
         foreach (var (id, value) in yaml.Entries(node, "criteria", "criterion id to its definition"))
@@ -128,7 +177,7 @@ public static class PolicyLoader
             {
                 for (var i = 0; i < sequence.Children.Count; i++)
                 {
-                    if (ReadClause(yaml, sequence.Children[i], $"{path}.any_of[{i}]") is { } clause)
+                    if (ReadClause(yaml, sequence.Children[i], $"{path}.any_of[{i}]", statutes) is { } clause)
                     {
                         clauses.Add(clause);
                     }
@@ -136,7 +185,7 @@ public static class PolicyLoader
             }
             else if (anyOf is not null)
             {
-                yaml.Problem(anyOf, path + ".any_of", "must be a non-empty list of clauses (- convicted: {...} or - pending: {...})");
+                yaml.Problem(anyOf, path + ".any_of", "must be a non-empty list of clauses (- convicted: {...}, - pending: {...} or - registrant: true)");
             }
             criteria[id] = new RecordCriterion
             {
@@ -144,24 +193,34 @@ public static class PolicyLoader
                 Title = yaml.Text(fields, "title", path) ?? "",
                 ExcludeProp47Reduced = yaml.Boolean(fields, "exclude_prop47_reduced", path) ?? false,
                 AnyOf = clauses,
+                Statutes = statutes,
             };
         }
         return criteria;
     }
 
-    private static ChargeClause? ReadClause(YamlFields yaml, YamlNode node, string path)
+    private static ChargeClause? ReadClause(YamlFields yaml, YamlNode node, string path, StatuteTable? statutes)
     {
-        var outer = yaml.Fields(node, path, [], ["convicted", "pending"]);
+        var outer = yaml.Fields(node, path, [], ["convicted", "pending", "registrant"]);
         if (outer.Count != 1)
         {
-            yaml.Problem(node, path, "must have exactly one key: convicted or pending");
+            yaml.Problem(node, path, "must have exactly one key: convicted, pending or registrant");
             return null;
         }
         var (kindName, body) = outer.First();
+        if (kindName == "registrant")
+        {
+            // Gov. Code 7282.5(a)(4): a fact about the person, not about one charge.
+            if (yaml.Boolean(outer, "registrant", path) != true)
+            {
+                yaml.Problem(body, path + ".registrant", "must be true (a current registrant on the California Sex and Arson Registry)");
+            }
+            return new ChargeClause { Kind = ClauseKind.Registrant, Text = "registrant: true" };
+        }
         var kind = kindName == "convicted" ? ClauseKind.Convicted : ClauseKind.Pending;
         path = $"{path}.{kindName}";
-        string[] common = ["serious_felony", "violent_felony", "state_prison", "charged_as", "categories"];
-        string[] only = kind == ClauseKind.Convicted ? ["as", "within_years"] : ["probable_cause"];
+        string[] common = ["serious_felony", "violent_felony", "state_prison", "charged_as", "offenses"];
+        string[] only = kind == ClauseKind.Convicted ? ["as", "within_years", "federal_aggravated_felony"] : ["probable_cause"];
         var fields = yaml.Fields(body, path, [], [.. common, .. only]);
         var level = (string text) => PolicyNames.Parse<OffenseLevel>(text);
         var clause = new ChargeClause
@@ -172,7 +231,8 @@ public static class PolicyLoader
             StatePrison = yaml.Boolean(fields, "state_prison", path),
             ChargedAs = yaml.One(fields, "charged_as", path, level, Names<OffenseLevel>()),
             ConvictedAs = yaml.One(fields, "as", path, level, ["felony", "misdemeanor"]),
-            Categories = yaml.Set(fields, "categories", path, PolicyNames.Parse<OffenseCategory>, Names<OffenseCategory>()),
+            Offenses = ReadOffenses(yaml, fields, path, statutes),
+            FederalAggravatedFelony = yaml.Boolean(fields, "federal_aggravated_felony", path),
             WithinYears = yaml.Integer(fields, "within_years", path, 1, 100),
             ProbableCause = yaml.Boolean(fields, "probable_cause", path),
             Text = kindName + ": " + string.Join(", ", fields.Select(f => $"{f.Key} {Describe(f.Value)}")),
@@ -181,7 +241,39 @@ public static class PolicyLoader
         {
             yaml.Problem(fields["as"], path + ".as", "a conviction is entered as a felony or a misdemeanor, never as a wobbler");
         }
+        // The statute lists some offenses "only for a conviction that is a felony": a misdemeanor clause may not name them.
+        if (clause is { ConvictedAs: OffenseLevel.Misdemeanor, Offenses: { } offenses } && statutes is not null
+            && offenses.Where(letter => statutes.Find(letter)?.FelonyOnly == true).Order(StatuteTable.LetterOrder.Instance).ToList() is { Count: > 0 } felonyOnly)
+        {
+            yaml.Problem(fields["offenses"], path + ".offenses", $"{string.Join(", ", felonyOnly)} count only as felony convictions in {statutes.Id}; a misdemeanor clause cannot name them");
+        }
         return clause;
+    }
+
+    private static HashSet<string>? ReadOffenses(YamlFields yaml, Dictionary<string, YamlNode> fields, string path, StatuteTable? statutes)
+    {
+        if (yaml.List(fields, "offenses", path) is not { } listed)
+        {
+            return null;
+        }
+        if (statutes is null)
+        {
+            yaml.Problem(fields["offenses"], path + ".offenses", "names subparagraphs of a statute table, but the policy has no statutes: entry");
+            return null;
+        }
+        var letters = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (letter, node) in listed)
+        {
+            if (statutes.Find(letter) is null)
+            {
+                yaml.Problem(node, path + ".offenses", $"'{letter}' is not a subparagraph of {statutes.Id} (it has {string.Join(", ", statutes.Subparagraphs.Select(s => s.Letter))})");
+            }
+            else
+            {
+                letters.Add(letter);
+            }
+        }
+        return letters;
     }
 
     private static string Describe(YamlNode node) => node switch
@@ -231,7 +323,7 @@ public static class PolicyLoader
             {
                 yaml.Problem(fields["id"], path + ".id", $"'{id}' is used by an earlier rule");
             }
-            var when = yaml.Fields(fields.GetValueOrDefault("when"), path + ".when", ["method"], ["clients", "purposes", "legal_basis", "request_type", "record"]);
+            var when = yaml.Fields(fields.GetValueOrDefault("when"), path + ".when", ["method"], ["clients", "purposes", "legal_basis", "request_type", "record", "federal_felony_warrant"]);
             var wpath = path + ".when";
             foreach (var (purpose, purposeNode) in yaml.List(when, "purposes", wpath) ?? [])
             {
@@ -277,6 +369,7 @@ public static class PolicyLoader
                 Purposes = yaml.List(when, "purposes", wpath)?.Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
                 LegalBases = yaml.Set(when, "legal_basis", wpath, b => PolicyNames.LegalBases.TryGetValue(b, out var basis) ? basis : (Protos.V1.LegalBasis?)null, PolicyNames.LegalBases.Keys),
                 RequestTypes = requestTypes,
+                FederalFelonyWarrant = yaml.Boolean(when, "federal_felony_warrant", wpath),
                 Record = record,
                 Decision = new PolicyDecision(decision == "permit", id, yaml.Text(fields, "reason", path) ?? "", ruleObligations, sha256),
             });
@@ -298,4 +391,14 @@ public static partial class PolicyText
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^  default: \{[^}\n]*\}[ \t]*$")]
     private static partial System.Text.RegularExpressions.Regex DefaultQuotaLine();
+
+    /// <summary>
+    /// The same policy with its statute table named by absolute path, as it lies in <paramref name="directory"/>,
+    /// so a copy written elsewhere (a test's or a benchmark's own directory) still finds the table.
+    /// </summary>
+    public static string WithStatutesFrom(string policy, string directory) =>
+        StatutesFileLine().Replace(policy, match => "  file: " + Path.GetFullPath(Path.Combine(directory, match.Groups[1].Value.Trim())), 1);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^  file: (statutes/[^\n]+)$")]
+    private static partial System.Text.RegularExpressions.Regex StatutesFileLine();
 }

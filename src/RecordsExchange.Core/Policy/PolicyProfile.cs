@@ -8,8 +8,9 @@ public sealed class PolicyProfile
 
     internal PolicyProfile(PolicyHeader header, IReadOnlyList<string> purposeCodes, IReadOnlyDictionary<PolicyMethod, MethodSettings> methods,
         IReadOnlyList<PolicyRule> rules, PolicyDecision defaultDecision, Quota defaultQuota, IReadOnlyDictionary<string, Quota> clientQuotas,
-        IReadOnlyDictionary<string, RecordCriterion> criteria)
+        IReadOnlyDictionary<string, RecordCriterion> criteria, Statutes.StatuteTable? statutes)
     {
+        Statutes = statutes;
         Header = header;
         PurposeCodes = purposeCodes;
         Methods = methods;
@@ -40,6 +41,9 @@ public sealed class PolicyProfile
     public IReadOnlyDictionary<string, Quota> ClientQuotas { get; }
 
     public IReadOnlyDictionary<string, RecordCriterion> Criteria { get; }
+
+    /// <summary>The statute table the policy's offenses refer to (for California, Gov. Code 7282.5), if any.</summary>
+    public Statutes.StatuteTable? Statutes { get; }
 
     public Quota QuotaFor(string clientId) => ClientQuotas.TryGetValue(clientId, out var quota) ? quota : DefaultQuota;
 

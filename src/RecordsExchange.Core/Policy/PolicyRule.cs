@@ -1,4 +1,5 @@
 using RecordsExchange.Core.Records;
+using RecordsExchange.Core.Statutes;
 using LegalBasis = RecordsExchange.Protos.V1.LegalBasis;
 
 namespace RecordsExchange.Core.Policy;
@@ -13,6 +14,9 @@ public sealed class PolicyRule
     public IReadOnlySet<LegalBasis>? LegalBases { get; init; }
     public IReadOnlySet<DetainerRequestType>? RequestTypes { get; init; }
 
+    /// <summary>When set: whether the request must (true) or must not (false) state an outstanding federal felony arrest warrant.</summary>
+    public bool? FederalFelonyWarrant { get; init; }
+
     /// <summary>A criterion the subject's record must meet.</summary>
     public RecordCriterion? Record { get; init; }
 
@@ -26,7 +30,8 @@ public sealed class PolicyRule
             : Purposes is not null && !Purposes.Contains(input.PurposeCode) ? 3
             : LegalBases is not null && !LegalBases.Contains(input.LegalBasis) ? 4
             : RequestTypes is not null && (input.RequestType is not { } type || !RequestTypes.Contains(type)) ? 5
-            : Record is not null && !Record.IsMetBy(input.Charges, input.Today, trace) ? 6
+            : FederalFelonyWarrant is { } warrant && warrant != (input.FederalFelonyWarrant is { Length: > 0 }) ? 7
+            : Record is not null && !Record.IsMetBy(input, trace) ? 6
             : 0;
         trace?.Add(failed == 0 ? $"{Id}: matches." : $"{Id}: does not match: {Miss(failed, input)}.");
         return failed == 0;
@@ -39,23 +44,36 @@ public sealed class PolicyRule
         3 => $"purpose {input.PurposeCode} is not one of {string.Join(", ", Purposes!)}",
         4 => $"legal basis {PolicyNames.Of(input.LegalBasis)} is not one of {string.Join(", ", LegalBases!.Select(PolicyNames.Of))}",
         5 => $"request type {input.RequestType?.ToString().ToLowerInvariant() ?? "(none)"} is not one of {string.Join(", ", RequestTypes!.Select(t => t.ToString().ToLowerInvariant()))}",
+        7 => FederalFelonyWarrant == true ? "the request states no outstanding federal felony arrest warrant" : "the request states an outstanding federal felony arrest warrant",
         _ => $"the record does not meet {Record!.Id}",
     };
 }
 
-/// <summary>A test of a person's record, such as "meets Government Code 7282.5(a)": any one clause met by any one charge.</summary>
+/// <summary>A test of a person's record, such as "meets Government Code 7282.5(a)": any one clause met by any one charge (or by the person).</summary>
 public sealed class RecordCriterion
 {
     public required string Id { get; init; }
     public required string Title { get; init; }
 
-    /// <summary>Convictions reduced under Proposition 47 never count.</summary>
+    /// <summary>Convictions reduced under Proposition 47 never count (Gov. Code 7282.5(a)(6)).</summary>
     public bool ExcludeProp47Reduced { get; init; }
 
     public required IReadOnlyList<ChargeClause> AnyOf { get; init; }
 
-    public bool IsMetBy(IReadOnlyList<Records.Charge> charges, DateOnly today, List<string>? trace = null)
+    /// <summary>The table that says which subparagraph a charge's statute falls under; null when no clause names offenses.</summary>
+    public StatuteTable? Statutes { get; init; }
+
+    public bool IsMetBy(PolicyInput input, List<string>? trace = null)
     {
+        for (var i = 0; i < AnyOf.Count; i++)
+        {
+            if (AnyOf[i].Kind == ClauseKind.Registrant && input.Registrant)
+            {
+                trace?.Add($"  {Id}: the person is a current registrant on the California Sex and Arson Registry: meets \"{AnyOf[i].Text}\".");
+                return true;
+            }
+        }
+        var charges = input.Charges;
         for (var c = 0; c < charges.Count; c++)
         {
             var charge = charges[c];
@@ -64,19 +82,24 @@ public sealed class RecordCriterion
                 trace?.Add($"  {Id}: {Describe(charge)}: reduced under Prop 47, never counts.");
                 continue;
             }
+            var classification = Statutes is null ? ChargeClassification.None : charge.ClassifiedBy(Statutes);
             for (var i = 0; i < AnyOf.Count; i++)
             {
                 var clause = AnyOf[i];
-                if (clause.IsMetBy(charge, today))
+                if (clause.IsMetBy(charge, classification, input.Today))
                 {
-                    trace?.Add($"  {Id}: {Describe(charge)} meets \"{clause.Text}\".");
+                    trace?.Add($"  {Id}: {Describe(charge)} meets \"{clause.Text}\"{Via(clause, classification)}.");
                     return true;
                 }
             }
-            trace?.Add($"  {Id}: {Describe(charge)} meets no clause.");
+            trace?.Add($"  {Id}: {Describe(charge)} meets no clause{(classification.Letters.Count > 0 ? $" (it is {StatuteTable.Describe(classification.Letters)})" : "")}.");
         }
         return false;
     }
+
+    /// <summary>Which listed offense made the clause hold, in the statute's numbering, and whether only the jail's label says so.</summary>
+    private static string Via(ChargeClause clause, ChargeClassification classification) => clause.Offenses is null ? ""
+        : $" via {StatuteTable.Describe(classification.Letters.Where(clause.Offenses.Contains))}{(classification.ByLabel ? " (by the jail's label; listed for county review)" : "")}";
 
     private static string Describe(Records.Charge charge) => charge.Disposition is { Result: DispositionResult.Convicted } d
         ? $"{charge.Statute} ({charge.Level.ToString().ToLowerInvariant()}) convicted {d.DispositionDate:yyyy-MM-dd} as {(d.ConvictedLevel ?? charge.Level).ToString().ToLowerInvariant()}"
@@ -84,11 +107,12 @@ public sealed class RecordCriterion
         : $"{charge.Statute} ({charge.Level.ToString().ToLowerInvariant()}) pending{(charge.ProbableCauseFound ? ", probable cause found" : "")}";
 }
 
-/// <summary>Whether the clause is about a conviction or a pending charge.</summary>
+/// <summary>Whether the clause is about a conviction, a pending charge, or the person's registration.</summary>
 public enum ClauseKind
 {
     Convicted,
     Pending,
+    Registrant,
 }
 
 /// <summary>One way a single charge can meet a criterion; every condition given must hold.</summary>
@@ -100,15 +124,25 @@ public sealed class ChargeClause
     public bool? StatePrison { get; init; }
     public OffenseLevel? ChargedAs { get; init; }
     public OffenseLevel? ConvictedAs { get; init; }
-    public IReadOnlySet<OffenseCategory>? Categories { get; init; }
+
+    /// <summary>Subparagraph letters of the policy's statute table: the charge must fall under one of them.</summary>
+    public IReadOnlySet<string>? Offenses { get; init; }
+
+    /// <summary>A federal conviction that meets the aggravated-felony definition (8 U.S.C. 1101(a)(43)(A)-(P)).</summary>
+    public bool? FederalAggravatedFelony { get; init; }
+
     public int? WithinYears { get; init; }
     public bool? ProbableCause { get; init; }
 
     /// <summary>The clause as the file wrote it, for explanations.</summary>
     public required string Text { get; init; }
 
-    public bool IsMetBy(Records.Charge charge, DateOnly today)
+    public bool IsMetBy(Records.Charge charge, ChargeClassification classification, DateOnly today)
     {
+        if (Kind == ClauseKind.Registrant)
+        {
+            return false;
+        }
         var disposition = charge.Disposition;
         if (Kind == ClauseKind.Convicted)
         {
@@ -132,6 +166,7 @@ public sealed class ChargeClause
             && (ViolentFelony is not { } violent || charge.ViolentFelony == violent)
             && (StatePrison is not { } prison || charge.StatePrisonEligible == prison)
             && (ChargedAs is not { } charged || charge.Level == charged)
-            && (Categories is null || Categories.Contains(charge.Category));
+            && (FederalAggravatedFelony is not { } federal || charge.FederalAggravatedFelony == federal)
+            && (Offenses is null || classification.Letters.Overlaps(Offenses));
     }
 }

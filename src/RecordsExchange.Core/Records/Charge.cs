@@ -1,3 +1,5 @@
+using RecordsExchange.Core.Statutes;
+
 namespace RecordsExchange.Core.Records;
 
 /// <summary>One charge against a person, with its disposition once the court has ruled.</summary>
@@ -10,8 +12,17 @@ public sealed class Charge
     /// <summary>The jail management system's id of the charge; ingest updates the charge it names.</summary>
     public string? ExternalId { get; set; }
 
+    /// <summary>The statute as the jail system wrote it, for people to read.</summary>
     public required string Statute { get; set; }
+
+    /// <summary>The statute's code, section and subdivision as the jail system sent them (null for charges stored before they were kept).</summary>
+    public string? StatuteCode { get; set; }
+    public string? StatuteSection { get; set; }
+    public string? StatuteSubdivision { get; set; }
+
     public required string Description { get; set; }
+
+    /// <summary>The jail system's own category for the charge (Other when it sent none); the policy goes by the statute.</summary>
     public OffenseCategory Category { get; set; }
     public OffenseLevel Level { get; set; }
     public bool SeriousFelony { get; set; }
@@ -25,8 +36,42 @@ public sealed class Charge
     /// <summary>True once a magistrate has found probable cause on this (pending) charge; Gov. Code 7282.5(b) turns on it.</summary>
     public bool ProbableCauseFound { get; set; }
 
+    /// <summary>A federal conviction that meets the aggravated-felony definition of 8 U.S.C. 1101(a)(43)(A)-(P) (Gov. Code 7282.5(a)(5)).</summary>
+    public bool FederalAggravatedFelony { get; set; }
+
+    /// <summary>Why the county should look at this charge's label (set by ingest), or null when nothing needs review.</summary>
+    public string? Review { get; set; }
+
     /// <summary>Null while the charge is pending.</summary>
     public Disposition? Disposition { get; set; }
+
+    /// <summary>The statute as code, section and subdivision: as sent, or read from <see cref="Statute"/>.</summary>
+    public StatuteCitation? Citation => StatuteCode is { } code && StatuteSection is { } section
+        ? new StatuteCitation(code, section, StatuteSubdivision ?? "")
+        : StatuteCitation.Parse(Statute);
+
+    /// <summary>The jail's label as the table reads it: none when it sent none.</summary>
+    public OffenseCategory? Label => Category == OffenseCategory.Other ? null : Category;
+
+    // Records are cached between calls; the classification is kept with what it came from (the table,
+    // the statute, the label), so a policy reload or a changed charge classifies again. One reference:
+    // a reader on another thread sees a whole memo or none.
+    private sealed record Memo(StatuteTable Table, string Statute, string? Code, string? Section, string? Subdivision, OffenseCategory Category, ChargeClassification Result);
+
+    private Memo? _classified;
+
+    /// <summary>The subparagraphs of <paramref name="table"/> this charge falls under.</summary>
+    public ChargeClassification ClassifiedBy(StatuteTable table)
+    {
+        if (_classified is { } memo && ReferenceEquals(memo.Table, table) && memo.Statute == Statute && memo.Code == StatuteCode
+            && memo.Section == StatuteSection && memo.Subdivision == StatuteSubdivision && memo.Category == Category)
+        {
+            return memo.Result;
+        }
+        var result = table.Classify(Citation, Label);
+        _classified = new Memo(table, Statute, StatuteCode, StatuteSection, StatuteSubdivision, Category, result);
+        return result;
+    }
 }
 
 /// <summary>The court's ruling on one charge.</summary>

@@ -27,6 +27,12 @@ public sealed class Person
     /// <summary>True for generated demonstration data that describes no real person.</summary>
     public bool Synthetic { get; set; }
 
+    /// <summary>
+    /// A current registrant on the California Sex and Arson Registry (Penal Code 290 or 457.1), as the
+    /// jail system reports it; Gov. Code 7282.5(a)(4). Never disclosed to agencies as such.
+    /// </summary>
+    public bool SexArsonRegistrant { get; set; }
+
     /// <summary>The language the person reads (ISO 639 code); notices are printed in it.</summary>
     public string Language { get; set; } = DefaultLanguage;
 

@@ -62,9 +62,35 @@ public static partial class IngestValidator
         RequireIdentifier(request.ChargeId, "charge_id", v);
         RequireIdentifier(request.CountyPersonNumber, "county_person_number", v);
         OptionalIdentifier(request.BookingNumber, "booking_number", v);
-        RequireText(request.Statute, "statute", 64, v);
+        if (request.StatuteCitation is { } cited)
+        {
+            if (request.Statute.Length > 0)
+            {
+                RequireText(request.Statute, "statute", 64, v);
+            }
+            if (Statutes.StatuteCitation.FromParts(cited.Code, cited.Section, cited.Subdivision) is null)
+            {
+                v.Add(new("statute_citation", "must be a code (PC, VC, HS, … or a title such as 18 USC), a section such as 245, 11418.5, 271a or 664/187, and a subdivision such as (a)(1) or nothing"));
+            }
+        }
+        else
+        {
+            RequireText(request.Statute, "statute", 64, v);
+        }
         RequireText(request.Description, "description", 200, v);
-        Known(request.OffenseCategory, "offense_category", v);
+        // Unspecified is allowed: the statute decides; a category is the jail system's own label.
+        if (request.OffenseCategory != OffenseCategory.Unspecified)
+        {
+            Known(request.OffenseCategory, "offense_category", v);
+        }
+        if (request.FederalAggravatedFelony && CitationOf(request) is not { Federal: true })
+        {
+            v.Add(new("federal_aggravated_felony", "only a federal conviction can be an aggravated felony: the statute's code must be a title of the United States Code, such as 8 USC"));
+        }
+        if (request.FederalAggravatedFelony && request.Disposition is not { Result: DispositionResult.Convicted })
+        {
+            v.Add(new("federal_aggravated_felony", "is about a conviction: the disposition must be DISPOSITION_RESULT_CONVICTED"));
+        }
         Known(request.Level, "level", v);
         RequireDate(request.OffenseDate, "offense_date", v);
         if (request.Disposition is { } disposition)
@@ -97,6 +123,11 @@ public static partial class IngestValidator
         }
         Known(request.Kind, "kind", v);
     });
+
+    /// <summary>The statute as code, section and subdivision: as the request gives them, else read from its text.</summary>
+    public static Statutes.StatuteCitation? CitationOf(UpsertChargeRequest request) => request.StatuteCitation is { } cited
+        ? Statutes.StatuteCitation.FromParts(cited.Code, cited.Section, cited.Subdivision)
+        : Statutes.StatuteCitation.Parse(request.Statute);
 
     private static List<FieldViolation> EventId(string eventId)
     {

@@ -125,6 +125,10 @@ public sealed partial class RequestValidator(RequestValidationOptions options, T
         RequireText(request.IssuingOffice, "issuing_office", MaxTextLength, violations);
         RequireIdentifier(request.EventNumber, "event_number", violations);
         RequireIdentifier(request.FileNumber, "file_number", violations);
+        if (request.FederalFelonyWarrantNumber.Length > 0)
+        {
+            RequireIdentifier(request.FederalFelonyWarrantNumber, "federal_felony_warrant_number", violations);
+        }
         if (request.ProbableCauseBasis == ProbableCauseBasis.Unspecified || !Enum.IsDefined(request.ProbableCauseBasis))
         {
             violations.Add(new("probable_cause_basis", "is required"));

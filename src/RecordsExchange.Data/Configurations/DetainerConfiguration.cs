@@ -22,6 +22,7 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.Property(d => d.LegalBasis).HasMaxLength(64);
         builder.Property(d => d.LegalDocumentNumber).HasMaxLength(32);
         builder.Property(d => d.PurposeCode).HasMaxLength(8);
+        builder.Property(d => d.FederalFelonyWarrantNumber).HasMaxLength(32);
         builder.Property(d => d.RuleId).HasMaxLength(128);
         builder.Property(d => d.Reason).HasMaxLength(1000);
         builder.Property(d => d.PolicyHash).HasMaxLength(64);

@@ -30,7 +30,7 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             person ??= db.People.Add(new Person { CountyPersonNumber = incoming.CountyPersonNumber, LastName = "", FirstName = "" }).Entity;
             (person.LastName, person.FirstName, person.DateOfBirth, person.FbiNumber, person.StateId, person.Synthetic, person.Language) =
                 (incoming.LastName, incoming.FirstName, incoming.DateOfBirth, incoming.FbiNumber, incoming.StateId, incoming.Synthetic, incoming.Language);
-            (person.Sex, person.RaceEthnicity) = (incoming.Sex, incoming.RaceEthnicity);
+            (person.Sex, person.RaceEthnicity, person.SexArsonRegistrant) = (incoming.Sex, incoming.RaceEthnicity, incoming.SexArsonRegistrant);
             person.UpdateNameKeys();
             await db.SaveChangesAsync(cancellationToken);
             return (person.Id, 0, $"{(created ? "Created" : "Updated")} person {person.CountyPersonNumber}.");
@@ -67,8 +67,10 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             (charge.BookingId, charge.Statute, charge.Description, charge.Category, charge.Level) = (bookingId, incoming.Statute, incoming.Description, incoming.Category, incoming.Level);
             (charge.SeriousFelony, charge.ViolentFelony, charge.StatePrisonEligible) = (incoming.SeriousFelony, incoming.ViolentFelony, incoming.StatePrisonEligible);
             (charge.OffenseDate, charge.ProbableCauseFound, charge.Disposition) = (incoming.OffenseDate, incoming.ProbableCauseFound, incoming.Disposition);
+            (charge.StatuteCode, charge.StatuteSection, charge.StatuteSubdivision) = (incoming.StatuteCode, incoming.StatuteSection, incoming.StatuteSubdivision);
+            (charge.FederalAggravatedFelony, charge.Review) = (incoming.FederalAggravatedFelony, incoming.Review);
             await db.SaveChangesAsync(cancellationToken);
-            return (person.Id, 0, $"{(created ? "Created" : "Updated")} charge {incoming.ExternalId} ({incoming.Statute}).");
+            return (person.Id, 0, $"{(created ? "Created" : "Updated")} charge {incoming.ExternalId} ({incoming.Statute}).{(incoming.Review is { } review ? " For county review: " + review + "." : "")}");
         }, cancellationToken);
 
     /// <summary>

@@ -21,8 +21,9 @@ public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader,
         var personId = await records.ResolveAsync(PolicyMethod.FileDetainer, request, cancellationToken);
         var (person, booking) = await reader.ReadCustodyAsync(personId, cancellationToken);
         var type = Core.Requests.RequestValidator.RequestTypeOf(request);
+        var warrant = request.FederalFelonyWarrantNumber.Length > 0 ? request.FederalFelonyWarrantNumber : null;
         var decision = policy.Decide(new PolicyInput(PolicyMethod.FileDetainer, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis,
-            person.Charges, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), RequestType: type));
+            person.Charges, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), RequestType: type, Registrant: person.SexArsonRegistrant, FederalFelonyWarrant: warrant));
         // A refused detainer is still answered (the agency learns what the county will do) and still recorded.
         audit.Decided(decision);
         var now = time.GetUtcNow();
@@ -34,12 +35,16 @@ public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader,
             RequestType = type, IssuingOffice = request.IssuingOffice, EventNumber = request.EventNumber, FileNumber = request.FileNumber,
             ProbableCauseBasis = request.ProbableCauseBasis.ToString(), WarrantType = request.WarrantType.ToString(),
             LegalBasis = request.Context.LegalBasis.ToString(), LegalDocumentNumber = request.Context.LegalDocumentNumber, PurposeCode = request.Context.PurposeCode,
+            FederalFelonyWarrantNumber = warrant,
             ReceivedAt = now, Honored = decision.Permitted, RuleId = decision.RuleId, Reason = decision.Reason, PolicyHash = decision.PolicySha256,
         };
         var copy = new SubjectNotice
         {
             PersonId = personId, Kind = NoticeKind.DetainerCopy, BookingNumber = booking?.BookingNumber, CreatedAt = now,
-            Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted, Reason = decision.Reason,
+            Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted,
+            // The person is told what the agency said about them: a warrant they can ask their attorney about.
+            Reason = warrant is null ? decision.Reason
+                : $"{decision.Reason} The request states that you are the subject of outstanding federal felony arrest warrant {warrant} (Gov. Code 7282.5(a)(5)).",
         };
         await store.FileAsync(detainer, copy, cancellationToken);
         // The notice is stored: its entry is written even if the caller gives up now.

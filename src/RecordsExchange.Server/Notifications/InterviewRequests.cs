@@ -21,7 +21,7 @@ public sealed class InterviewRequests(RecordsQueries records, RecordsReader read
     {
         var personId = await records.ResolveAsync(PolicyMethod.RequestInterview, request, cancellationToken);
         var (person, booking) = await reader.ReadCustodyAsync(personId, cancellationToken);
-        var decision = records.DecideCounted(PolicyMethod.RequestInterview, request, personId, person.Charges);
+        var decision = records.DecideCounted(PolicyMethod.RequestInterview, request, personId, person);
         var now = time.GetUtcNow();
         audit.Entry.Describe(Core.Audit.SubjectBands.Of(person, now));
         audit.Entry.CountyAction = decision.Permitted ? "will_ask_person" : "will_not_ask";

@@ -47,7 +47,7 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
                 return false;
             }
             // The text is kept before it decides anything, so every hash in the ledger can be shown as its file.
-            await archive.KeepAsync(sha256, bytes, time.GetUtcNow(), cancellationToken);
+            await KeepAsync(loaded, bytes, cancellationToken);
             var previous = _current;
             _current = loaded;
             _lastRejectedSha256 = "";
@@ -67,9 +67,19 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
         var bytes = await File.ReadAllBytesAsync(FilePath, cancellationToken);
         if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == _current.Sha256)
         {
-            await archive.KeepAsync(_current.Sha256, bytes, time.GetUtcNow(), cancellationToken);
+            await KeepAsync(_current, bytes, cancellationToken);
         }
         await ledger.AppendAsync(Entry("LoadPolicy", "server-startup", _current.Sha256, $"Started with policy {_current.Header.Id} {_current.Header.Version} (sha256 {_current.Sha256}) from {FilePath}."), cancellationToken);
+    }
+
+    /// <summary>The policy's text, and the statute table it names (under the table's own hash, which the policy's text holds).</summary>
+    private async Task KeepAsync(Core.Policy.PolicyProfile policy, byte[] bytes, CancellationToken cancellationToken)
+    {
+        await archive.KeepAsync(policy.Sha256, bytes, time.GetUtcNow(), cancellationToken);
+        if (policy.Statutes is { } table)
+        {
+            await archive.KeepAsync(table.Sha256, table.Text, time.GetUtcNow(), cancellationToken);
+        }
     }
 
     private AuditEntry Entry(string action, string actor, string sha256, string reason)

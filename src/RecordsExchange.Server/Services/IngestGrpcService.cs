@@ -23,7 +23,7 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
             CountyPersonNumber = request.CountyPersonNumber, LastName = Domain.Person.NormalizeName(request.LastName), FirstName = Domain.Person.NormalizeName(request.FirstName),
             DateOfBirth = request.DateOfBirth.ToDateOnly(), FbiNumber = NullIfEmpty(request.FbiNumber), StateId = NullIfEmpty(request.StateId), Synthetic = request.Synthetic,
             Language = request.Language.Length == 0 ? Domain.Person.DefaultLanguage : request.Language,
-            Sex = NullIfEmpty(request.Sex), RaceEthnicity = NullIfEmpty(request.RaceEthnicity),
+            Sex = NullIfEmpty(request.Sex), RaceEthnicity = NullIfEmpty(request.RaceEthnicity), SexArsonRegistrant = request.SexArsonRegistrant,
         }, context.CancellationToken);
         return new UpsertPersonResponse { Replayed = Record(result) };
     }
@@ -41,8 +41,11 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
     {
         Begin(request.EventId);
         IngestValidator.Validate(request);
-        var result = await writer.UpsertChargeAsync(request.EventId, Sha256(request), request.CountyPersonNumber, NullIfEmpty(request.BookingNumber), MapToCharge(request), context.CancellationToken);
-        return new UpsertChargeResponse { Replayed = Record(result) };
+        var charge = MapToCharge(request);
+        // Classified by the county's statute table in force; a label the table cannot confirm is kept and flagged, never silently trusted.
+        charge.Review = call.Policy.Statutes is { } statutes ? charge.ClassifiedBy(statutes).Review : null;
+        var result = await writer.UpsertChargeAsync(request.EventId, Sha256(request), request.CountyPersonNumber, NullIfEmpty(request.BookingNumber), charge, context.CancellationToken);
+        return new UpsertChargeResponse { Replayed = Record(result), Review = result.Replayed ? "" : charge.Review ?? "" };
     }
 
     public override async Task<SetScheduledReleaseResponse> SetScheduledRelease(SetScheduledReleaseRequest request, ServerCallContext context)
@@ -54,7 +57,7 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
         // Decided under the policy in force now, for the agency the detainer came from, as the detainer asked.
         var result = await writer.SetScheduledReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ScheduledReleaseDate?.ToDateOnly(),
             (detainer, person) => policy.Decide(new PolicyInput(PolicyMethod.ReleaseNotification, detainer.ClientId, detainer.PurposeCode,
-                Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, today)),
+                Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, today, Registrant: person.SexArsonRegistrant, FederalFelonyWarrant: detainer.FederalFelonyWarrantNumber)),
             context.CancellationToken);
         if (result.NotificationsQueued > 0)
         {
@@ -123,12 +126,22 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private static Domain.Charge MapToCharge(UpsertChargeRequest request) => new()
+    private static Domain.Charge MapToCharge(UpsertChargeRequest request)
+    {
+        var citation = IngestValidator.CitationOf(request);
+        var charge = MapCharge(request);
+        (charge.StatuteCode, charge.StatuteSection, charge.StatuteSubdivision) = (citation?.Code, citation?.Section, citation?.Subdivision);
+        charge.Statute = request.Statute.Length > 0 ? request.Statute : citation!.ToString();
+        return charge;
+    }
+
+    private static Domain.Charge MapCharge(UpsertChargeRequest request) => new()
     {
         ExternalId = request.ChargeId,
         Statute = request.Statute,
+        FederalAggravatedFelony = request.FederalAggravatedFelony,
         Description = request.Description,
-        Category = (Domain.OffenseCategory)(int)request.OffenseCategory,
+        Category = request.OffenseCategory == OffenseCategory.Unspecified ? Domain.OffenseCategory.Other : (Domain.OffenseCategory)(int)request.OffenseCategory,
         Level = (Domain.OffenseLevel)(int)request.Level,
         SeriousFelony = request.SeriousFelony,
         ViolentFelony = request.ViolentFelony,

@@ -30,7 +30,7 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
             person = await reader.ReadHistoryAsync(personId, cancellationToken);
         }
         audit.Entry.Describe(SubjectBands.Of(person, time.GetUtcNow()));
-        var decision = Decide(PolicyMethod.GetCriminalHistory, request, personId, person.Charges);
+        var decision = Decide(PolicyMethod.GetCriminalHistory, request, personId, person);
         return new(person, decision, call.Policy.Disclosure(PolicyMethod.GetCriminalHistory));
     }
 
@@ -44,7 +44,7 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
             custody = await reader.ReadCustodyAsync(personId, cancellationToken);
         }
         audit.Entry.Describe(SubjectBands.Of(custody.Person, time.GetUtcNow()));
-        var decision = Decide(PolicyMethod.GetReleaseInfo, request, personId, custody.Person.Charges);
+        var decision = Decide(PolicyMethod.GetReleaseInfo, request, personId, custody.Person);
         var disclose = call.Policy.Disclosure(PolicyMethod.GetReleaseInfo);
         if (custody.Booking?.ScheduledReleaseDate is { } date && disclose.Contains("scheduled_release_date"))
         {
@@ -91,18 +91,18 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
         }
     }
 
-    private PolicyDecision Decide(PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges) =>
-        DecideCounted(method, request, personId, charges).EnsurePermitted();
+    private PolicyDecision Decide(PolicyMethod method, IAgencyRequest request, long personId, Person person) =>
+        DecideCounted(method, request, personId, person).EnsurePermitted();
 
     /// <summary>
     /// Decides a question about a person under the call's policy, counting it against the client's
     /// quotas, and records the decision. Over quota throws; a refusal is returned, for the steps that
     /// answer one with what the county will not do.
     /// </summary>
-    internal PolicyDecision DecideCounted(PolicyMethod method, IAgencyRequest request, long personId, IReadOnlyList<Charge> charges)
+    internal PolicyDecision DecideCounted(PolicyMethod method, IAgencyRequest request, long personId, Person person, DetainerRequestType? requestType = null, string? federalFelonyWarrant = null)
     {
-        var input = new PolicyInput(method, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis, charges,
-            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId));
+        var input = new PolicyInput(method, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis, person.Charges,
+            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId), requestType, person.SexArsonRegistrant, federalFelonyWarrant);
         using var span = Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.policy");
         var decision = call.Policy.Decide(input);
         span?.SetTag("recordsexchange.rule", decision.RuleId);

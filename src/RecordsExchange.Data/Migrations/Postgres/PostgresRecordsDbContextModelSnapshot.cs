@@ -497,6 +497,10 @@ namespace RecordsExchange.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("FederalFelonyWarrantNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("FileNumber")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -942,6 +946,9 @@ namespace RecordsExchange.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("FederalAggravatedFelony")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Level")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -956,6 +963,10 @@ namespace RecordsExchange.Data.Migrations.Postgres
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Review")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("boolean");
 
@@ -966,6 +977,18 @@ namespace RecordsExchange.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StatuteCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StatuteSection")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("StatuteSubdivision")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<bool>("ViolentFelony")
                         .HasColumnType("boolean");
@@ -1058,6 +1081,9 @@ namespace RecordsExchange.Data.Migrations.Postgres
                     b.Property<string>("Sex")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("SexArsonRegistrant")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("StateId")
                         .HasMaxLength(32)

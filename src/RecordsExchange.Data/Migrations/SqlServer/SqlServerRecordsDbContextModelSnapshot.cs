@@ -504,6 +504,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("FederalFelonyWarrantNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("FileNumber")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -952,6 +956,9 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<bool>("FederalAggravatedFelony")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Level")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -966,6 +973,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("bit");
 
+                    b.Property<string>("Review")
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("bit");
 
@@ -976,6 +987,18 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("StatuteCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("StatuteSection")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("StatuteSubdivision")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<bool>("ViolentFelony")
                         .HasColumnType("bit");
@@ -1071,6 +1094,9 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<string>("Sex")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<bool>("SexArsonRegistrant")
+                        .HasColumnType("bit");
 
                     b.Property<string>("StateId")
                         .HasMaxLength(32)

@@ -490,6 +490,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FederalFelonyWarrantNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileNumber")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -925,6 +929,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FederalAggravatedFelony")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Level")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -939,6 +946,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Review")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("INTEGER");
 
@@ -948,6 +959,18 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("Statute")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatuteCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatuteSection")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatuteSubdivision")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("ViolentFelony")
@@ -1039,6 +1062,9 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<string>("Sex")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SexArsonRegistrant")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("StateId")
                         .HasMaxLength(32)

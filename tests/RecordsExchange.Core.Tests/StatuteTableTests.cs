@@ -1,0 +1,141 @@
+using RecordsExchange.Core.Policy;
+using RecordsExchange.Core.Records;
+using RecordsExchange.Core.Statutes;
+
+namespace RecordsExchange.Core.Tests;
+
+/// <summary>The shipped table of Gov. Code 7282.5: what it holds, how it classifies a charge by its statute, and the README made from it.</summary>
+public sealed class StatuteTableTests
+{
+    private static string Shipped(string name) => Path.Combine(AppContext.BaseDirectory, "policy", name);
+
+    private static readonly StatuteTable Table = StatuteTable.LoadFile(Shipped("statutes/california-gc-7282.5.yaml"));
+
+    [Fact]
+    public void ShippedTable_HasEverySubparagraphAToAE_InTheStatutesOrder_AndEachOtherCircumstance()
+    {
+        string[] letters = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z", "AA", "AB", "AC", "AD", "AE"];
+
+        Assert.Equal(letters, Table.Subparagraphs.Select(s => s.Letter));
+        Assert.Equal(["(a)(1)", "(a)(2)", "(a)(3)", "(a)(4)", "(a)(5)", "(a)(6)", "(b)"], Table.Subdivisions.Select(s => s.Id));
+        Assert.All(Table.Subparagraphs, s => Assert.False(string.IsNullOrWhiteSpace(s.Words)));
+        // Only G and M are limited to felonies by the statute's words.
+        Assert.Equal(["G", "M"], Table.Subparagraphs.Where(s => s.FelonyOnly).Select(s => s.Letter));
+    }
+
+    [Theory]
+    [InlineData("PC 245(a)(1)", "A")]
+    [InlineData("P.C. 245(a)(1)", "A")]
+    [InlineData("Penal Code 422", "C")]
+    [InlineData("PC 273a(a)", "E")]
+    [InlineData("H&S 11352(a)", "M")]
+    [InlineData("VC 23153(a)", "G")]
+    [InlineData("PC 29800(a)(1)", "L")]
+    [InlineData("PC 664/187(a)", "P")]
+    [InlineData("PC 182(a)(1)/211", "P")]
+    [InlineData("PC 245.6(d)", "Q")]
+    [InlineData("PC 286(c)(2)(A)", "AA,AC")]
+    [InlineData("PC 261(a)(2)", "AC")]
+    [InlineData("PC 12022.5(a)", "K,R")]
+    [InlineData("VC 20001(c)", "AE")]
+    [InlineData("PC 26100(c)", "K,L")]
+    public void Classify_ByStatuteAlone(string statute, string expected)
+    {
+        var result = Table.Classify(StatuteCitation.Parse(statute), label: null);
+
+        Assert.Equal(expected.Split(','), result.Letters.Order(StatuteTable.LetterOrder.Instance));
+        Assert.False(result.ByLabel);
+        Assert.Null(result.Review);
+    }
+
+    [Theory]
+    [InlineData("PC 245.6(a)")]     // only (d) of 245.6 is listed
+    [InlineData("PC 286")]          // (c) and (d) are listed; a bare 286 does not say which
+    [InlineData("PC 261(a)(4)")]    // (AC) lists (a)(2) and (a)(6)
+    [InlineData("PC 664/602")]      // an attempt at an unlisted offense
+    [InlineData("PC 415")]
+    [InlineData("VC 20001(b)")]
+    [InlineData("PC 4599")]         // below Part 6 (16000 on)
+    public void Classify_StatuteTheTableDoesNotList_NoSubparagraph(string statute)
+    {
+        var result = Table.Classify(StatuteCitation.Parse(statute) ?? throw new ArgumentException(statute), label: null);
+
+        Assert.Empty(result.Letters);
+        Assert.Null(result.Review);
+    }
+
+    [Fact]
+    public void Classify_LabelThatDisagreesWithTheStatute_TableDecidesAndTheChargeIsFlagged()
+    {
+        var result = Table.Classify(StatuteCitation.Parse("PC 245(a)(1)"), OffenseCategory.Theft);
+
+        Assert.Equal(["A"], result.Letters);
+        Assert.Equal("label theft disagrees with the table: PC 245(a)(1) is (a)(3)(A); the table decides", result.Review);
+    }
+
+    [Fact]
+    public void Classify_LabelThatAgrees_NotFlagged()
+    {
+        Assert.Null(Table.Classify(StatuteCitation.Parse("PC 459"), OffenseCategory.Burglary).Review);
+        // A label that names no listed offense (traffic, public order) is no claim the table must confirm.
+        Assert.Null(Table.Classify(StatuteCitation.Parse("PC 245(a)(1)"), OffenseCategory.PublicOrder).Review);
+    }
+
+    [Fact]
+    public void Classify_UnlistedStatuteWithAListedLabel_CountsByTheLabelAndIsFlagged()
+    {
+        var result = Table.Classify(StatuteCitation.Parse("PC 415"), OffenseCategory.Assault);
+
+        Assert.Equal(["A"], result.Letters);
+        Assert.True(result.ByLabel);
+        Assert.Equal("PC 415 is not in the table; counted as (a)(3)(A) by its label assault alone", result.Review);
+    }
+
+    [Theory]
+    [InlineData("8 USC 1326(b)(2)", "8 USC", "1326", "(b)(2)")]
+    [InlineData("18 U.S.C. 922(g)", "18 USC", "922", "(g)")]
+    [InlineData("PC 182(a)(1)/211", "PC", "182(a)(1)/211", "")]
+    [InlineData("hs 11352 (a)", "HS", "11352", "(a)")]
+    public void Citation_Parse(string text, string code, string section, string subdivision)
+    {
+        Assert.Equal(new StatuteCitation(code, section, subdivision), StatuteCitation.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("245")]
+    [InlineData("PC")]
+    [InlineData("PC 245(a")]
+    [InlineData("PC 245; DROP TABLE")]
+    public void Citation_NotAStatute_Null(string text) => Assert.Null(StatuteCitation.Parse(text));
+
+    [Fact]
+    public void Charge_ClassifiedAgain_WhenItsStatuteChanges()
+    {
+        var charge = new Charge { Statute = "PC 245(a)(1)", Description = "" };
+        Assert.Equal(["A"], charge.ClassifiedBy(Table).Letters);
+
+        charge.Statute = "PC 646.9(a)";
+
+        Assert.Equal(["Z"], charge.ClassifiedBy(Table).Letters);
+    }
+
+    [Fact]
+    public void Readme_CaliforniaSection_IsTheTextGeneratedFromTheTable()
+    {
+        var policy = PolicyLoader.LoadFile(Shipped("california.yaml"));
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RecordsExchange.sln")))
+        {
+            root = root.Parent;
+        }
+        var readme = File.ReadAllText(Path.Combine(root!.FullName, "README.md")).ReplaceLineEndings("\n");
+
+        // Regenerate with: rx policy statutes policy/california.yaml --markdown, between the two markers.
+        var begin = readme.IndexOf("<!-- statutes:begin -->\n", StringComparison.Ordinal);
+        var end = readme.IndexOf("<!-- statutes:end -->", StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, "README.md has no <!-- statutes:begin --> … <!-- statutes:end --> section");
+        Assert.Equal(StatuteMarkdown.Render(policy), readme[(begin + "<!-- statutes:begin -->\n".Length)..end]);
+        Assert.DoesNotContain(readme.Split("\n\n"), paragraph => paragraph.Contains("7282.5", StringComparison.Ordinal) && paragraph.Contains("not model", StringComparison.OrdinalIgnoreCase));
+    }
+}
