@@ -167,6 +167,6 @@ public sealed class ChargeClause
             && (StatePrison is not { } prison || charge.StatePrisonEligible == prison)
             && (ChargedAs is not { } charged || charge.Level == charged)
             && (FederalAggravatedFelony is not { } federal || charge.FederalAggravatedFelony == federal)
-            && (Offenses is null || classification.Letters.Overlaps(Offenses));
+            && (Offenses is null || classification.FallsUnder(Offenses));
     }
 }

@@ -22,6 +22,21 @@ public sealed record StatuteSubparagraph(string Letter, string Words, IReadOnlyL
 public sealed record ChargeClassification(IReadOnlySet<string> Letters, bool ByLabel, string? Review)
 {
     public static readonly ChargeClassification None = new(new HashSet<string>(), false, null);
+
+    private readonly string[] _letters = [.. Letters];
+
+    /// <summary>True when the charge falls under one of <paramref name="offenses"/>; no allocation (it runs on every decision).</summary>
+    public bool FallsUnder(IReadOnlySet<string> offenses)
+    {
+        foreach (var letter in _letters)
+        {
+            if (offenses.Contains(letter))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
 /// <summary>
