@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using RecordsExchange.Core.Certificates;
 using RecordsExchange.Protos.V1;
 
 namespace RecordsExchange.Server.Tests;
@@ -10,15 +9,6 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
 {
     private readonly DetainerFlow _flow = new(server);
 
-    private string JmsArguments()
-    {
-        var pfx = Path.Combine(server.Directory, "cli-jms.pfx");
-        if (!File.Exists(pfx))
-        {
-            CertificateAuthority.WritePfx(server.Pki.Jms, pfx);
-        }
-        return pfx;
-    }
 
     [Fact]
     public async Task IngestCsv_FileWithBadRows_EachReportedWithItsLineAndTheGoodRowsKept()
@@ -33,14 +23,14 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
             {DetainerFlow.NewId("ev")},booking,{person},,,,{person}-B,2026-11-21T10:00:00Z,,
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
 
-        var result = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+        var result = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", server.JmsPfx(), "--ca", server.Pki.CaPath);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("line 3: rejected: last_name is required; date_of_birth must be a real calendar date", result.Output);
         Assert.Contains($"line 4: rejected: NotFound: No person with county person number NOBODY-{person}", result.Output);
         Assert.Contains("4 row(s): 2 applied, 0 already applied (no change), 2 rejected", result.Output);
         Assert.Contains("The applied rows are kept", result.Output);
-        var again = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+        var again = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", server.JmsPfx(), "--ca", server.Pki.CaPath);
         Assert.Contains("4 row(s): 0 applied, 2 already applied (no change), 2 rejected", again.Output);
         var history = await server.Client().GetCriminalHistoryAsync(new GetCriminalHistoryRequest { Context = RecordsServer.Context(), Subject = new SubjectRef { CountyPersonNumber = person } });
         Assert.Equal(("Avery, Jr.", true), (history.Person.FirstName, history.Person.Synthetic));
@@ -58,7 +48,7 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
             "event_id,record,person_number,last_name,first_name,dob,synthetic",
             Row(0, "Able"), Row(1, "O\"Brien"), Row(2, "Baker"), Row(3, "\"Unclosed, Carter"), Row(4, "Dawson")) + "\n");
 
-        var result = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+        var result = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", server.JmsPfx(), "--ca", server.Pki.CaPath);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("line 3: rejected: a quote character inside an unquoted field", result.Output);
@@ -114,7 +104,7 @@ public sealed class CustodyCliTests(DetainerServer server) : IClassFixture<Detai
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
         var database = new[] { "--database", server.ConnectionString };
 
-        var loaded = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsArguments(), "--ca", server.Pki.CaPath);
+        var loaded = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", server.JmsPfx(), "--ca", server.Pki.CaPath);
         var fromCsv = await PersonAsync(person);
         var set = await Rx.RunAsync(["designee", "set", "--person-number", person, "--name", "Sam Friend", "--contact", "sam@example.invalid", .. database]);
         var fromRx = await PersonAsync(person);

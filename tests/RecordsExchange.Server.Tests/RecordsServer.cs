@@ -31,6 +31,17 @@ public class RecordsServer : IAsyncLifetime
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "rx-server-" + Guid.NewGuid().ToString("N"));
     public TestPki Pki { get; private set; } = null!;
+
+    /// <summary>The jail system's certificate with its key, as a file `rx ingest csv --cert` takes.</summary>
+    public string JmsPfx()
+    {
+        var pfx = Path.Combine(Directory, "cli-jms.pfx");
+        if (!File.Exists(pfx))
+        {
+            Core.Certificates.CertificateAuthority.WritePfx(Pki.Jms, pfx);
+        }
+        return pfx;
+    }
     public Uri Address { get; private set; } = null!;
     public Uri PublicAddress { get; private set; } = null!;
     public string ConnectionString => $"Data Source={Path.Combine(Directory, "records.db")}";

@@ -2,7 +2,6 @@ using Google.Rpc;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using RecordsExchange.Core.Certificates;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Protos.V1;
 
@@ -19,15 +18,6 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
 
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
-    private string JmsPfx()
-    {
-        var pfx = Path.Combine(server.Directory, "statute-jms.pfx");
-        if (!File.Exists(pfx))
-        {
-            CertificateAuthority.WritePfx(server.Pki.Jms, pfx);
-        }
-        return pfx;
-    }
 
     private static GetReleaseInfoRequest Release(string person) =>
         new() { Context = RecordsServer.Context(LegalBasis.AdministrativeDetainer, "I247A-9"), Subject = new SubjectRef { CountyPersonNumber = person } };
@@ -52,7 +42,7 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
             // Unlisted and unlabeled: nothing to review, and no listed offense.
             $"{DetainerFlow.NewId("ev")},charge,{unlisted},,,,{unlisted}-C,PC 415(1),,,,Fighting in public,,wobbler,{lastYear},convicted,{lastYear},misdemeanor,county_jail,") + "\n");
 
-        var loaded = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", JmsPfx(), "--ca", server.Pki.CaPath);
+        var loaded = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", server.JmsPfx(), "--ca", server.Pki.CaPath);
         var review = await Rx.RunAsync("ingest", "review", "--database", server.ConnectionString);
 
         Assert.True(loaded.ExitCode == 0, loaded.Output + loaded.Error);
