@@ -50,6 +50,41 @@ public sealed class PolicyTests
     }
 
     [Fact]
+    public void ShippedCaliforniaCases_EveryProvisionOf7282_5_HasAPassingPermitAndDenyCase()
+    {
+        var policy = PolicyLoader.LoadFile(Shipped("california.yaml"));
+        var results = PolicyCases.Run(policy, PolicyCases.LoadFile(Shipped("cases/california.yaml")));
+
+        var coverage = PolicyCases.Coverage(policy, results);
+
+        // (a)(1), (a)(2), (a)(4), (a)(5), (a)(6), (b) and the 31 subparagraphs of (a)(3).
+        Assert.Equal(37, coverage.Count);
+        Assert.Empty(coverage.Where(c => !c.Permit || !c.Deny).Select(c => c.Provision));
+    }
+
+    [Fact]
+    public void Coverage_PermitCaseThatNeverReachesItsSubparagraph_DoesNotCount()
+    {
+        var policy = PolicyLoader.LoadFile(Shipped("california.yaml"));
+        // Permitted, and as the case expects, but by (a)(1) (a serious felony), never through (a)(3)(V).
+        var cases = PolicyCases.Load("""
+            today: 2026-11-29
+            cases:
+              - name: claims V, decided by (a)(1)
+                covers: (a)(3)(V)
+                method: get_release_info
+                charges: [{ statute: PC 211, level: felony, serious_felony: true, convicted: 2025-01-01 }]
+                expect: { decision: permit, rule: ca.release.gc-7282-5-a }
+            """, "inline.yaml");
+
+        var result = PolicyCases.Run(policy, cases).Single();
+
+        Assert.True(result.Passed);
+        Assert.False(result.Covered);
+        Assert.False(PolicyCases.Coverage(policy, [result]).Single(c => c.Provision == "(a)(3)(V)").Permit);
+    }
+
+    [Fact]
     public void Run_CaseExpectingTheWrongRule_ReportedAsAMismatchWithItsLine()
     {
         var policy = PolicyLoader.LoadFile(Shipped("california.yaml"));
