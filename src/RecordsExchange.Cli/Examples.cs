@@ -30,7 +30,7 @@ public static class Examples
         ["policy explain"] = "rx policy explain --policy policy/my-policy.yaml --method get_release_info --booking-number DEMO-B-000004 --legal-basis detainer",
         ["policy reload"] = "rx policy reload policy/my-policy.yaml",
         ["ingest csv"] = "rx ingest csv demo/jms-export.csv",
-        ["ingest review"] = "rx ingest review",
+        ["ingest review"] = "rx ingest review --policy /etc/recordsexchange/policy.yaml",
         ["policy statutes"] = "rx policy statutes policy/california.yaml --markdown",
         ["notices list"] = "rx notices list --pending",
         ["notices print"] = "rx notices print 1 --language es --out consent-es.html",

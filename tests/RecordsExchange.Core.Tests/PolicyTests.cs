@@ -58,8 +58,9 @@ public sealed class PolicyTests
         var coverage = PolicyCases.Coverage(policy, results);
 
         // (a)(1), (a)(2), (a)(4), (a)(5), (a)(6), (b) and the 31 subparagraphs of (a)(3).
-        Assert.Equal(37, coverage.Count);
-        Assert.Empty(coverage.Where(c => !c.Permit || !c.Deny).Select(c => c.Provision));
+        Assert.Equal(37, coverage.Provisions.Count);
+        Assert.Empty(coverage.Provisions.Where(c => !c.Permit || !c.Deny).Select(c => c.Provision));
+        Assert.Empty(coverage.Unknown);
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class PolicyTests
 
         Assert.True(result.Passed);
         Assert.False(result.Covered);
-        Assert.False(PolicyCases.Coverage(policy, [result]).Single(c => c.Provision == "(a)(3)(V)").Permit);
+        Assert.False(PolicyCases.Coverage(policy, [result]).Provisions.Single(c => c.Provision == "(a)(3)(V)").Permit);
     }
 
     [Fact]

@@ -39,6 +39,11 @@ public sealed class StatuteTableTests
     [InlineData("PC 12022.5(a)", "K,R")]
     [InlineData("VC 20001(c)", "AE")]
     [InlineData("PC 26100(c)", "K,L")]
+    [InlineData("PC 664(a)/187", "P")]
+    [InlineData("PC 182(a)(1)/HS 11352", "P")]
+    [InlineData("PC 182 (a)(1) / H&S 11379.6(a)", "P")]
+    [InlineData("PC 287(c)(2)(A)", "AC")]
+    [InlineData("HS 11350(a)", "M")]
     public void Classify_ByStatuteAlone(string statute, string expected)
     {
         var result = Table.Classify(StatuteCitation.Parse(statute), label: null);
@@ -55,7 +60,10 @@ public sealed class StatuteTableTests
     [InlineData("PC 664/602")]      // an attempt at an unlisted offense
     [InlineData("PC 415")]
     [InlineData("VC 20001(b)")]
-    [InlineData("PC 4599")]         // below Part 6 (16000 on)
+    [InlineData("PC 4599")]         // below Part 6 (16000 to 34370)
+    [InlineData("PC 34371")]        // past it
+    [InlineData("PC 664/VC 23103(a)")]  // the target keeps its own code: VC 23103 is not listed (PC 23103 would fall in Part 6)
+    [InlineData("PC 182(a)(1)/HS 11357")]
     public void Classify_StatuteTheTableDoesNotList_NoSubparagraph(string statute)
     {
         var result = Table.Classify(StatuteCitation.Parse(statute) ?? throw new ArgumentException(statute), label: null);
@@ -71,6 +79,28 @@ public sealed class StatuteTableTests
 
         Assert.Equal(["A"], result.Letters);
         Assert.Equal("label theft disagrees with the table: PC 245(a)(1) is (a)(3)(A); the table decides", result.Review);
+    }
+
+    [Fact]
+    public void Classify_PartSixSectionTheTableDoesNotName_CountsUnderLAndIsFlagged()
+    {
+        var result = Table.Classify(StatuteCitation.Parse("PC 26500(a)"), label: null);
+
+        Assert.Equal(["L"], result.Letters);
+        Assert.Equal("PC 26500(a) is found only in a run of sections the table names as a whole; the county confirms it is (a)(3)(L)", result.Review);
+        Assert.Equal(["P"], Table.Classify(StatuteCitation.Parse("PC 664/26500(a)"), label: null).Letters);
+        Assert.NotNull(Table.Classify(StatuteCitation.Parse("PC 664/26500(a)"), label: null).Review);
+        Assert.Null(Table.Classify(StatuteCitation.Parse("PC 29800(a)(1)"), label: null).Review);
+    }
+
+    [Fact]
+    public void Classify_AttemptLabeledAsTheOffenseAimedAt_NotFlagged()
+    {
+        var result = Table.Classify(StatuteCitation.Parse("PC 664/245(a)(1)"), OffenseCategory.Assault);
+
+        Assert.Equal(["P"], result.Letters);
+        Assert.Null(result.Review);
+        Assert.NotNull(Table.Classify(StatuteCitation.Parse("PC 664/245(a)(1)"), OffenseCategory.Theft).Review);
     }
 
     [Fact]
@@ -96,6 +126,8 @@ public sealed class StatuteTableTests
     [InlineData("18 U.S.C. 922(g)", "18 USC", "922", "(g)")]
     [InlineData("PC 182(a)(1)/211", "PC", "182(a)(1)/211", "")]
     [InlineData("hs 11352 (a)", "HS", "11352", "(a)")]
+    [InlineData("PC 664 (a) / 187", "PC", "664(a)/187", "")]
+    [InlineData("PC 182(a)(1)/H&S 11352(a)", "PC", "182(a)(1)/HS 11352", "(a)")]
     public void Citation_Parse(string text, string code, string section, string subdivision)
     {
         Assert.Equal(new StatuteCitation(code, section, subdivision), StatuteCitation.Parse(text));
@@ -108,6 +140,26 @@ public sealed class StatuteTableTests
     [InlineData("PC 245(a")]
     [InlineData("PC 245; DROP TABLE")]
     public void Citation_NotAStatute_Null(string text) => Assert.Null(StatuteCitation.Parse(text));
+
+    [Theory]
+    [InlineData("PC", "286", "\t(c) ", "PC 286(c)")]
+    [InlineData("8 USC", "1326", "(b)(2)", "8 USC 1326(b)(2)")]
+    [InlineData("18 U.S.C.", "922", "(g)", "18 USC 922(g)")]
+    [InlineData("Penal Code", "664/187", "(a)", "PC 664/187(a)")]
+    public void Citation_FromParts_Normalized(string code, string section, string subdivision, string expected) =>
+        Assert.Equal(expected, StatuteCitation.FromParts(code, section, subdivision)?.ToString());
+
+    [Theory]
+    [InlineData("PC", "245(a)", "")]     // a section that carries its subdivision
+    [InlineData("PC 245", "1", "")]      // a code that carries a section
+    [InlineData("USC", "1326", "")]      // a federal code without its title
+    [InlineData("XUSC", "1326", "")]
+    public void Citation_FromParts_PartHoldingAnotherOrNoTitle_Refused(string code, string section, string subdivision)
+    {
+        var citation = StatuteCitation.FromParts(code, section, subdivision);
+
+        Assert.True(citation is null || !citation.Federal, citation?.ToString());
+    }
 
     [Fact]
     public void Charge_ClassifiedAgain_WhenItsStatuteChanges()

@@ -43,7 +43,7 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
             $"{DetainerFlow.NewId("ev")},charge,{unlisted},,,,{unlisted}-C,PC 415(1),,,,Fighting in public,,wobbler,{lastYear},convicted,{lastYear},misdemeanor,county_jail,") + "\n");
 
         var loaded = await Rx.RunAsync("ingest", "csv", csv, "--server", server.Address.ToString(), "--cert", server.JmsPfx(), "--ca", server.Pki.CaPath);
-        var review = await Rx.RunAsync("ingest", "review", "--database", server.ConnectionString);
+        var review = await Rx.RunAsync("ingest", "review", "--policy", server.PolicyPath, "--database", server.ConnectionString);
 
         Assert.True(loaded.ExitCode == 0, loaded.Output + loaded.Error);
         Assert.Contains("line 7: stored, for county review: label assault disagrees with the table: PC 459 is (a)(3)(F); the table decides", loaded.Output);
@@ -58,7 +58,7 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
         await using (var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext())
         {
             var charge = await db.Charges.AsNoTracking().SingleAsync(c => c.ExternalId == byStatute + "-C");
-            Assert.Equal(("PC", "417", "(a)(2)", (string?)null), (charge.StatuteCode, charge.StatuteSection, charge.StatuteSubdivision, charge.Review));
+            Assert.Equal(("PC", "417", "(a)(2)"), (charge.StatuteCode, charge.StatuteSection, charge.StatuteSubdivision));
         }
 
         // The policy goes by the table: the unlabeled K and the mislabeled F are (a)(3); the unlisted, unlabeled charge is not.
@@ -84,25 +84,63 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
     }
 
     [Fact]
-    public async Task UpsertCharge_CorrectedLabel_ClearsTheReviewFlag()
+    public async Task Review_ClassifiesEveryStoredChargeNow_ACorrectedLabelDropsOff_AReplaySaysItAgain()
     {
         var jms = _flow.Jms();
         var (person, _) = await DetainerFlow.IngestPersonAsync(jms, seriousFelony: false);
-        UpsertChargeRequest Charge(OffenseCategory label) => new()
+        UpsertChargeRequest Charge(OffenseCategory label, string? eventId = null) => new()
         {
-            EventId = DetainerFlow.NewId("ev"), ChargeId = person + "-K", CountyPersonNumber = person,
+            EventId = eventId ?? DetainerFlow.NewId("ev"), ChargeId = person + "-K", CountyPersonNumber = person,
             StatuteCitation = new StatuteCitation { Code = "Penal Code", Section = "646.9", Subdivision = "(a)" }, Description = "Stalking",
             OffenseCategory = label, Level = OffenseLevel.Felony, OffenseDate = new DateOnly(2024, 1, 1).ToCalendarDate(),
         };
+        // A charge stored without its statute's parts, as every charge was before they were kept: review reads its statute text.
+        await using (var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext())
+        {
+            var id = await db.People.Where(p => p.CountyPersonNumber == person).Select(p => p.Id).SingleAsync();
+            db.Charges.Add(new Core.Records.Charge { PersonId = id, ExternalId = person + "-OLD", Statute = "PC 460(a)", Description = "Burglary", Category = Core.Records.OffenseCategory.Burglary, Level = Core.Records.OffenseLevel.Felony });
+            await db.SaveChangesAsync();
+        }
+        async Task<string[]> ListedAsync() => (await Rx.RunAsync("ingest", "review", "--policy", server.PolicyPath, "--database", server.ConnectionString)).Output.Split('\n');
 
-        var flagged = await jms.UpsertChargeAsync(Charge(OffenseCategory.Theft));
+        var flaggedEvent = DetainerFlow.NewId("ev");
+        var flagged = await jms.UpsertChargeAsync(Charge(OffenseCategory.Theft, flaggedEvent));
+        var listedWhileFlagged = await ListedAsync();
+        var replayed = await jms.UpsertChargeAsync(Charge(OffenseCategory.Theft, flaggedEvent));
         var corrected = await jms.UpsertChargeAsync(Charge(OffenseCategory.Unspecified));
+        var listedAfter = await ListedAsync();
 
         Assert.Equal("label theft disagrees with the table: PC 646.9(a) is (a)(3)(Z); the table decides", flagged.Review);
+        Assert.Contains(listedWhileFlagged, l => l.Contains(person + "-K") && l.Contains("disagrees"));
+        Assert.True(replayed.Replayed);
+        Assert.Equal(flagged.Review, replayed.Review);
         Assert.Equal("", corrected.Review);
-        await using var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext();
-        var stored = await db.Charges.AsNoTracking().SingleAsync(c => c.ExternalId == person + "-K");
-        Assert.Equal(("PC 646.9(a)", (string?)null), (stored.Statute, stored.Review));
+        Assert.DoesNotContain(listedAfter, l => l.Contains(person + "-K"));
+        Assert.Contains(listedAfter, l => l.Contains(person + "-OLD") && l.Contains("PC 460(a) is not in the table; counted as (a)(3)(F) by its label burglary alone"));
+        await using var check = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext();
+        Assert.Equal("PC 646.9(a)", (await check.Charges.AsNoTracking().SingleAsync(c => c.ExternalId == person + "-K")).Statute);
+    }
+
+    [Theory]
+    [InlineData("PC 245(a)(1)", "PC", "245", "(b)", "statute")]
+    [InlineData("", "PC", "245(a)", "", "statute_citation")]
+    [InlineData("", "PC 245", "1", "", "statute_citation")]
+    [InlineData("", "PC", "182(a)(1)(b)(c)/HS 11352", "(a)(1)(b)(c)(d)(e)", "statute_citation")]
+    public async Task UpsertCharge_StatuteAndItsPartsDisagreeOrAPartHoldsAnother_InvalidArgument(string statute, string code, string section, string subdivision, string field)
+    {
+        var jms = _flow.Jms();
+        var (person, _) = await DetainerFlow.IngestPersonAsync(jms, seriousFelony: false);
+        var request = new UpsertChargeRequest
+        {
+            EventId = DetainerFlow.NewId("ev"), ChargeId = DetainerFlow.NewId("C"), CountyPersonNumber = person, Statute = statute,
+            StatuteCitation = new StatuteCitation { Code = code, Section = section, Subdivision = subdivision }, Description = "x",
+            Level = OffenseLevel.Felony, OffenseDate = new DateOnly(2024, 1, 1).ToCalendarDate(),
+        };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => jms.UpsertChargeAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal([field], error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
     }
 
     [Fact]
@@ -175,5 +213,38 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
         // The same person, asked about without the warrant: the record alone does not meet 7282.5.
         request.FederalFelonyWarrantNumber = "";
         Assert.Equal(CountyAction.WillNotComply, (await server.Client().FileDetainerAsync(request)).CountyAction);
+    }
+}
+
+/// <summary>A server of its own: the statute reload test rewrites its policy.</summary>
+public sealed class StatuteReloadServer : RecordsServer;
+
+/// <summary>A policy whose statute table is not in place yet is refused once, then loads when the table arrives.</summary>
+public sealed class StatuteReloadTests(StatuteReloadServer server) : IClassFixture<StatuteReloadServer>
+{
+    [Fact]
+    public async Task PolicyNamingATableNotYetBesideIt_RefusedOnce_LoadsWhenTheTableIsCopiedIn()
+    {
+        var store = server.Services.GetRequiredService<Policy.PolicyStore>();
+        var shipped = Path.Combine(AppContext.BaseDirectory, "policy");
+        // As county IT would copy it: the shipped text, which names statutes/… beside itself, without the table yet.
+        var text = (await File.ReadAllTextAsync(Path.Combine(shipped, "california.yaml"))).Replace("version: \"2026.12\"", "version: \"2026.12-county\"", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(server.PolicyPath + ".new", text);
+        File.Move(server.PolicyPath + ".new", server.PolicyPath, overwrite: true);
+
+        // Called directly, after (or while) the server's own watcher runs: either way the outcome is settled when it returns.
+        await store.ReloadIfChangedAsync("test");
+        await store.ReloadIfChangedAsync("test");
+        var before = store.Current.Header.Version;
+        System.IO.Directory.CreateDirectory(Path.Combine(server.Directory, "statutes"));
+        File.Copy(Path.Combine(shipped, "statutes", "california-gc-7282.5.yaml"), Path.Combine(server.Directory, "statutes", "california-gc-7282.5.yaml"));
+        await store.ReloadIfChangedAsync("test");
+
+        Assert.NotEqual("2026.12-county", before);
+        Assert.Equal("2026.12-county", store.Current.Header.Version);
+        await using var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext();
+        var rejections = await db.AuditEntries.AsNoTracking().Where(e => e.Method == "admin/RejectPolicy").ToListAsync();
+        var rejected = Assert.Single(rejections);
+        Assert.Contains("cannot read the statute table", rejected.Reason);
     }
 }

@@ -95,22 +95,33 @@ internal static class IngestCommand
 
     private static Command CreateReview()
     {
+        var policyFile = new Option<string>("--policy") { Description = "The policy whose statute table decides (the server's Policy:Path).", DefaultValueFactory = _ => "policy/california.yaml" };
         var database = new DatabaseArguments();
-        var review = new Command("review", "List the charges whose jail category the county's statute table does not confirm: a label that disagrees with the charge's statute, or that alone puts it under a listed offense. Fix them in the jail system; the next load clears the flag.");
+        var review = new Command("review", "List every stored charge whose jail category the policy's statute table does not confirm: a label that disagrees with the charge's statute, or that alone puts it under a listed offense. Classified now, by the table in force; fix the charge in the jail system and it drops off.") { policyFile };
         database.AddTo(review);
         review.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
+            var policy = Core.Policy.PolicyLoader.LoadFile(parse.GetRequiredValue(policyFile));
+            var table = policy.Statutes ?? throw new ArgumentException($"{policy.Header.Id} names no statute table: nothing to review against.");
             await using var db = database.Open(parse).CreateDbContext();
-            var flagged = await db.Charges.AsNoTracking().Where(c => c.Review != null)
-                .Join(db.People, c => c.PersonId, p => p.Id, (c, p) => new { p.CountyPersonNumber, c.ExternalId, c.Statute, c.Category, c.Review })
-                .OrderBy(c => c.CountyPersonNumber).ThenBy(c => c.ExternalId).ToListAsync(cancellationToken);
+            var numbers = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.CountyPersonNumber, cancellationToken);
+            var flagged = new List<(string Person, string Charge, string Statute, string Category, string Why)>();
+            // Every charge, classified as the server would classify it today: a flag never goes stale.
+            await foreach (var charge in db.Charges.AsNoTracking().OrderBy(c => c.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                if (charge.ClassifiedBy(table).Review is { } why)
+                {
+                    flagged.Add((numbers.GetValueOrDefault(charge.PersonId, "?"), charge.ExternalId ?? $"#{charge.Id}", charge.Statute, Core.Policy.PolicyNames.Snake(charge.Category), why));
+                }
+            }
             var output = parse.InvocationConfiguration.Output;
             if (flagged.Count > 0)
             {
                 await output.WriteLineAsync(TextTable.Render([new("person"), new("charge"), new("statute"), new("jail category"), new("why")],
-                    flagged.Select(c => (IReadOnlyList<string>)[c.CountyPersonNumber, c.ExternalId ?? "-", c.Statute, Core.Policy.PolicyNames.Snake(c.Category), c.Review!])));
+                    flagged.OrderBy(f => f.Person, StringComparer.Ordinal).ThenBy(f => f.Charge, StringComparer.Ordinal)
+                        .Select(f => (IReadOnlyList<string>)[f.Person, f.Charge, f.Statute, f.Category, f.Why])));
             }
-            await output.WriteLineAsync($"{flagged.Count} charge(s) for county review.");
+            await output.WriteLineAsync($"{flagged.Count} charge(s) for county review ({table.Id}, table sha256 {table.Sha256[..12]}…).");
             return 0;
         }));
         return review;

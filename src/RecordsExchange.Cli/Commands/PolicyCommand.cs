@@ -40,7 +40,7 @@ internal static class PolicyCommand
             foreach (var subparagraph in table.Subparagraphs)
             {
                 var sections = subparagraph.Sections.Concat(subparagraph.Also).Concat(subparagraph.AttemptOrConspiracy).Select(s => s.ToString())
-                    .Concat(subparagraph.SectionsFrom is { } from ? [$"{from}+"] : []);
+                    .Concat(subparagraph.Range is var (from, to) ? [$"{from}-{to.Section}"] : []);
                 await output.WriteLineAsync($"{subparagraph.Provision}{(subparagraph.FelonyOnly ? " (felony only)" : "")}: {string.Join(", ", sections)}");
             }
             return 0;
@@ -81,11 +81,11 @@ internal static class PolicyCommand
             await output.WriteLineAsync($"{results.Count} cases, {results.Count - failed} as expected, {failed} mismatched ({Describe(policy)})");
             // A policy built on a statute table must show a permit and a deny for every provision of it.
             var coverage = PolicyCases.Coverage(policy, results);
-            if (coverage.Count > 0)
+            if (policy.Statutes is not null)
             {
-                await output.WriteLineAsync(PolicyCases.CoverageLine(policy, coverage));
+                await output.WriteLineAsync(coverage.Line());
             }
-            return failed == 0 && coverage.All(c => c.Permit && c.Deny) ? 0 : 1;
+            return failed == 0 && coverage.Complete ? 0 : 1;
         }));
         return test;
     }
@@ -153,7 +153,8 @@ internal static class PolicyCommand
             try
             {
                 // An invalid file never reaches the server's path (the server would refuse it too, but say so here first).
-                policy = PolicyLoader.Load(bytes, source);
+                // Checked where the server will read it: a statute table it names must be beside the target.
+                policy = PolicyLoader.Load(bytes, source, Path.GetDirectoryName(destination));
             }
             catch (YamlFileException invalid)
             {

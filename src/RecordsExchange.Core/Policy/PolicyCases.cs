@@ -11,21 +11,37 @@ namespace RecordsExchange.Core.Policy;
 /// </summary>
 public sealed record PolicyCase(string Name, long Line, PolicyInput Input, bool ExpectPermit, string ExpectRule, string? Covers = null);
 
-/// <summary>What a policy gave for a case, its explanation, and whether that is what the case expects.</summary>
-public sealed record PolicyCaseResult(PolicyCase Case, PolicyDecision Actual, IReadOnlyList<string> Trace)
+/// <summary>
+/// What a policy gave for a case, and whether that is what the case expects. <see cref="Exercised"/>:
+/// the case really is about the provision it names (see <see cref="PolicyCases.Exercises"/>).
+/// </summary>
+public sealed record PolicyCaseResult(PolicyCase Case, PolicyDecision Actual, bool Exercised)
 {
     public bool Passed => Actual.Permitted == Case.ExpectPermit && Actual.RuleId == Case.ExpectRule;
 
-    /// <summary>
-    /// A passing case counts for its provision; a permit for a subparagraph of (a)(3) only when the
-    /// decision really went through that subparagraph (the explanation names it), so a case cannot
-    /// claim a subparagraph it never reached.
-    /// </summary>
-    public bool Covered => Passed && Case.Covers is { } provision
-        && (!Case.ExpectPermit || !provision.StartsWith("(a)(3)(", StringComparison.Ordinal) || Trace.Any(line => line.Contains(provision, StringComparison.Ordinal)));
+    /// <summary>A passing case that exercises its provision counts for it.</summary>
+    public bool Covered => Passed && Case.Covers is not null && Exercised;
 
     public override string ToString() =>
         $"line {Case.Line}: {Case.Name}: expected {(Case.ExpectPermit ? "permit" : "deny")} by {Case.ExpectRule}, got {(Actual.Permitted ? "permit" : "deny")} by {Actual.RuleId}";
+}
+
+/// <summary>Which provisions of a statute table the cases cover, and the cases that name one it does not have.</summary>
+public sealed record PolicyCoverage(string Statute, IReadOnlyList<(string Provision, bool Permit, bool Deny)> Provisions, IReadOnlyList<PolicyCaseResult> Unknown)
+{
+    public bool Complete => Unknown.Count == 0 && Provisions.All(p => p.Permit && p.Deny);
+
+    /// <summary>One line: every provision covered, or the ones that are not and what each lacks.</summary>
+    public string Line()
+    {
+        var missing = Provisions.Where(c => !c.Permit || !c.Deny)
+            .Select(c => $"{c.Provision} ({(c.Permit ? "" : "no permit case")}{(!c.Permit && !c.Deny ? ", " : "")}{(c.Deny ? "" : "no deny case")})").ToList();
+        var line = missing.Count == 0
+            ? $"coverage: all {Provisions.Count} provisions of {Statute} have a passing permit case and a passing deny case"
+            : $"coverage: {Provisions.Count - missing.Count} of {Provisions.Count} provisions of {Statute} covered; without cases: {string.Join("; ", missing)}";
+        return Unknown.Count == 0 ? line
+            : line + $"; cases naming a provision {Statute} does not have: {string.Join("; ", Unknown.Select(u => $"line {u.Case.Line} ({u.Case.Covers})"))}";
+    }
 }
 
 /// <summary>
@@ -39,26 +55,71 @@ public static class PolicyCases
     public static IReadOnlyList<PolicyCaseResult> Run(PolicyProfile policy, IEnumerable<PolicyCase> cases) =>
         [.. cases.Select(c =>
         {
-            var trace = new List<string>();
-            return new PolicyCaseResult(c, policy.Decide(c.Input, trace), trace);
+            var decision = policy.Decide(c.Input);
+            return new PolicyCaseResult(c, decision, c.Covers is { } provision && Exercises(policy, c, decision, provision));
         })];
 
     /// <summary>
-    /// For each provision of the policy's statute table: is there a passing permit case and a passing
-    /// deny case for it? Empty when the policy has no table. The line `rx policy test` prints.
+    /// Whether a case really is about <paramref name="provision"/>: a permit must have been decided
+    /// through it (the clause that met the deciding rule's criterion, or the rule itself), a deny must
+    /// hold what the provision is about. So no case counts for a provision it never reaches.
     /// </summary>
-    public static IReadOnlyList<(string Provision, bool Permit, bool Deny)> Coverage(PolicyProfile policy, IReadOnlyList<PolicyCaseResult> results) =>
-        policy.Statutes is not { } table ? []
-            : [.. table.Provisions.Select(p => (p, results.Any(r => r.Case.Covers == p && r.Case.ExpectPermit && r.Covered), results.Any(r => r.Case.Covers == p && !r.Case.ExpectPermit && r.Covered)))];
-
-    /// <summary>One line: every provision covered, or the ones that are not and what each lacks.</summary>
-    public static string CoverageLine(PolicyProfile policy, IReadOnlyList<(string Provision, bool Permit, bool Deny)> coverage)
+    public static bool Exercises(PolicyProfile policy, PolicyCase @case, PolicyDecision decision, string provision)
     {
-        var missing = coverage.Where(c => !c.Permit || !c.Deny)
-            .Select(c => $"{c.Provision} ({(c.Permit ? "" : "no permit case")}{(!c.Permit && !c.Deny ? ", " : "")}{(c.Deny ? "" : "no deny case")})").ToList();
-        return missing.Count == 0
-            ? $"coverage: all {coverage.Count} provisions of {policy.Statutes!.Id} have a passing permit case and a passing deny case"
-            : $"coverage: {coverage.Count - missing.Count} of {coverage.Count} provisions of {policy.Statutes!.Id} covered; without cases: {string.Join("; ", missing)}";
+        var input = @case.Input;
+        var table = policy.Statutes;
+        var letter = provision.StartsWith("(a)(3)(", StringComparison.Ordinal) ? provision[7..^1] : null;
+        bool Under(Charge charge) => table is not null && charge.ClassifiedBy(table).Letters.Contains(letter!);
+        if (!decision.Permitted)
+        {
+            return letter is not null ? input.Charges.Any(Under) : provision switch
+            {
+                "(a)(1)" => input.Charges.Any(c => c.SeriousFelony || c.ViolentFelony),
+                "(a)(2)" => input.Charges.Any(c => c.Level != OffenseLevel.Misdemeanor),
+                "(a)(4)" => !input.Registrant,
+                "(a)(5)" => input.FederalFelonyWarrant is not null || input.Charges.Any(c => Statutes.StatuteCitation.Parse(c.Statute) is { Federal: true }),
+                "(a)(6)" => input.Charges.Any(c => c.Disposition is { Prop47Reduced: true }),
+                "(b)" => input.Charges.Any(c => c.Disposition is null),
+                _ => false,
+            };
+        }
+        var rule = policy.Rules.FirstOrDefault(r => r.Id == decision.RuleId);
+        if (provision == "(a)(5)" && rule?.FederalFelonyWarrant == true)
+        {
+            return true;
+        }
+        if (rule?.Record?.Witness(input) is not { } witness)
+        {
+            return false;
+        }
+        var (clause, charge, classification) = witness;
+        return letter is not null ? clause.Offenses?.Contains(letter) == true && classification.Letters.Contains(letter) : provision switch
+        {
+            "(a)(1)" => clause.Kind == ClauseKind.Convicted && (clause.SeriousFelony == true || clause.ViolentFelony == true),
+            "(a)(2)" => clause is { Kind: ClauseKind.Convicted, StatePrison: true },
+            "(a)(4)" => clause.Kind == ClauseKind.Registrant,
+            "(a)(5)" => clause.FederalAggravatedFelony == true,
+            "(a)(6)" => rule.Record.ExcludeProp47Reduced && charge?.Disposition is { Prop47Reduced: false },
+            "(b)" => clause is { Kind: ClauseKind.Pending, ProbableCause: true },
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// For each provision of the policy's statute table: is there a passing permit case and a passing
+    /// deny case that exercise it? And the cases that name a provision the table does not have.
+    /// Empty when the policy has no table.
+    /// </summary>
+    public static PolicyCoverage Coverage(PolicyProfile policy, IReadOnlyList<PolicyCaseResult> results)
+    {
+        if (policy.Statutes is not { } table)
+        {
+            return new PolicyCoverage("", [], []);
+        }
+        var provisions = table.Provisions.ToList();
+        return new PolicyCoverage(table.Id,
+            [.. provisions.Select(p => (p, results.Any(r => r.Case.Covers == p && r.Case.ExpectPermit && r.Covered), results.Any(r => r.Case.Covers == p && !r.Case.ExpectPermit && r.Covered)))],
+            [.. results.Where(r => r.Case.Covers is { } named && !provisions.Contains(named))]);
     }
 
     public static IReadOnlyList<PolicyCase> Load(string text, string sourceName)

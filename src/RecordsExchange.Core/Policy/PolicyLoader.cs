@@ -241,11 +241,11 @@ public static class PolicyLoader
         {
             yaml.Problem(fields["as"], path + ".as", "a conviction is entered as a felony or a misdemeanor, never as a wobbler");
         }
-        // The statute lists some offenses "only for a conviction that is a felony": a misdemeanor clause may not name them.
-        if (clause is { ConvictedAs: OffenseLevel.Misdemeanor, Offenses: { } offenses } && statutes is not null
+        // The statute lists some offenses "only for a conviction that is a felony": only a clause about felony convictions may name them.
+        if (clause is { Offenses: { } offenses } and not { Kind: ClauseKind.Convicted, ConvictedAs: OffenseLevel.Felony } && statutes is not null
             && offenses.Where(letter => statutes.Find(letter)?.FelonyOnly == true).Order(StatuteTable.LetterOrder.Instance).ToList() is { Count: > 0 } felonyOnly)
         {
-            yaml.Problem(fields["offenses"], path + ".offenses", $"{string.Join(", ", felonyOnly)} count only as felony convictions in {statutes.Id}; a misdemeanor clause cannot name them");
+            yaml.Problem(fields["offenses"], path + ".offenses", $"{string.Join(", ", felonyOnly)} count only as felony convictions in {statutes.Id}: only a clause with as: felony may name them");
         }
         return clause;
     }

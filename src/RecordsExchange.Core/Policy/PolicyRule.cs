@@ -63,14 +63,20 @@ public sealed class RecordCriterion
     /// <summary>The table that says which subparagraph a charge's statute falls under; null when no clause names offenses.</summary>
     public StatuteTable? Statutes { get; init; }
 
-    public bool IsMetBy(PolicyInput input, List<string>? trace = null)
+    public bool IsMetBy(PolicyInput input, List<string>? trace = null) => Witness(input, trace) is not null;
+
+    /// <summary>
+    /// What met the criterion: the clause, the charge (null for a clause about the person) and how the
+    /// table classified that charge; null when nothing did. A value, so deciding allocates nothing.
+    /// </summary>
+    public (ChargeClause Clause, Records.Charge? Charge, ChargeClassification Classification)? Witness(PolicyInput input, List<string>? trace = null)
     {
         for (var i = 0; i < AnyOf.Count; i++)
         {
             if (AnyOf[i].Kind == ClauseKind.Registrant && input.Registrant)
             {
                 trace?.Add($"  {Id}: the person is a current registrant on the California Sex and Arson Registry: meets \"{AnyOf[i].Text}\".");
-                return true;
+                return (AnyOf[i], null, ChargeClassification.None);
             }
         }
         var charges = input.Charges;
@@ -89,12 +95,12 @@ public sealed class RecordCriterion
                 if (clause.IsMetBy(charge, classification, input.Today))
                 {
                     trace?.Add($"  {Id}: {Describe(charge)} meets \"{clause.Text}\"{Via(clause, classification)}.");
-                    return true;
+                    return (clause, charge, classification);
                 }
             }
             trace?.Add($"  {Id}: {Describe(charge)} meets no clause{(classification.Letters.Count > 0 ? $" (it is {StatuteTable.Describe(classification.Letters)})" : "")}.");
         }
-        return false;
+        return null;
     }
 
     /// <summary>Which listed offense made the clause hold, in the statute's numbering, and whether only the jail's label says so.</summary>

@@ -39,19 +39,8 @@ public sealed class Charge
     /// <summary>A federal conviction that meets the aggravated-felony definition of 8 U.S.C. 1101(a)(43)(A)-(P) (Gov. Code 7282.5(a)(5)).</summary>
     public bool FederalAggravatedFelony { get; set; }
 
-    /// <summary>Why the county should look at this charge's label (set by ingest), or null when nothing needs review.</summary>
-    public string? Review { get; set; }
-
     /// <summary>Null while the charge is pending.</summary>
     public Disposition? Disposition { get; set; }
-
-    /// <summary>The statute as code, section and subdivision: as sent, or read from <see cref="Statute"/>.</summary>
-    public StatuteCitation? Citation => StatuteCode is { } code && StatuteSection is { } section
-        ? new StatuteCitation(code, section, StatuteSubdivision ?? "")
-        : StatuteCitation.Parse(Statute);
-
-    /// <summary>The jail's label as the table reads it: none when it sent none.</summary>
-    public OffenseCategory? Label => Category == OffenseCategory.Other ? null : Category;
 
     // Records are cached between calls; the classification is kept with what it came from (the table,
     // the statute, the label), so a policy reload or a changed charge classifies again. One reference:
@@ -63,13 +52,16 @@ public sealed class Charge
     /// <summary>The subparagraphs of <paramref name="table"/> this charge falls under.</summary>
     public ChargeClassification ClassifiedBy(StatuteTable table)
     {
-        if (_classified is { } memo && ReferenceEquals(memo.Table, table) && memo.Statute == Statute && memo.Code == StatuteCode
-            && memo.Section == StatuteSection && memo.Subdivision == StatuteSubdivision && memo.Category == Category)
+        // Read once: the memo must describe exactly the values the classification came from.
+        var (statute, code, section, subdivision, category) = (Statute, StatuteCode, StatuteSection, StatuteSubdivision, Category);
+        if (_classified is { } memo && ReferenceEquals(memo.Table, table) && memo.Statute == statute && memo.Code == code
+            && memo.Section == section && memo.Subdivision == subdivision && memo.Category == category)
         {
             return memo.Result;
         }
-        var result = table.Classify(Citation, Label);
-        _classified = new Memo(table, Statute, StatuteCode, StatuteSection, StatuteSubdivision, Category, result);
+        var citation = code is not null && section is not null ? new StatuteCitation(code, section, subdivision ?? "") : StatuteCitation.Parse(statute);
+        var result = table.Classify(citation, category == OffenseCategory.Other ? null : category);
+        _classified = new Memo(table, statute, code, section, subdivision, category, result);
         return result;
     }
 }

@@ -68,14 +68,29 @@ public static partial class IngestValidator
             {
                 RequireText(request.Statute, "statute", 64, v);
             }
-            if (Statutes.StatuteCitation.FromParts(cited.Code, cited.Section, cited.Subdivision) is null)
+            if (Statutes.StatuteCitation.FromParts(cited.Code, cited.Section, cited.Subdivision) is not { } citation)
             {
-                v.Add(new("statute_citation", "must be a code (PC, VC, HS, … or a title such as 18 USC), a section such as 245, 11418.5, 271a or 664/187, and a subdivision such as (a)(1) or nothing"));
+                v.Add(new("statute_citation", "must be a code (PC, VC, HS, … or a title such as 18 USC), a section such as 245, 11418.5, 271a, 664/187 or 182(a)(1)/HS 11352, and a subdivision such as (a)(1) or nothing"));
+            }
+            else if (citation.Code.Length > Statutes.StatuteCitation.MaxCodeLength || citation.Section.Length > Statutes.StatuteCitation.MaxSectionLength
+                || citation.Subdivision.Length > Statutes.StatuteCitation.MaxSubdivisionLength || (request.Statute.Length == 0 && citation.ToString().Length > 64))
+            {
+                v.Add(new("statute_citation", $"is too long: at most {Statutes.StatuteCitation.MaxSectionLength} characters of section and {Statutes.StatuteCitation.MaxSubdivisionLength} of subdivision"));
+            }
+            // People read the text, the policy reads the parts: when the text is a citation too, they must be the same statute.
+            else if (Statutes.StatuteCitation.Parse(request.Statute) is { } written && written != citation)
+            {
+                v.Add(new("statute", $"reads as {written}, but statute_citation is {citation}: they must name the same statute"));
             }
         }
         else
         {
             RequireText(request.Statute, "statute", 64, v);
+            if (Statutes.StatuteCitation.Parse(request.Statute) is { } read && (read.Section.Length > Statutes.StatuteCitation.MaxSectionLength
+                || read.Subdivision.Length > Statutes.StatuteCitation.MaxSubdivisionLength))
+            {
+                v.Add(new("statute", $"is too long a citation: at most {Statutes.StatuteCitation.MaxSectionLength} characters of section and {Statutes.StatuteCitation.MaxSubdivisionLength} of subdivision"));
+            }
         }
         RequireText(request.Description, "description", 200, v);
         // Unspecified is allowed: the statute decides; a category is the jail system's own label.

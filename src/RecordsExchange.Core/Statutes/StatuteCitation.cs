@@ -4,10 +4,15 @@ namespace RecordsExchange.Core.Statutes;
 
 /// <summary>
 /// A charge's statute as the jail system gives it: the code ("PC", "VC", "HS", "18 USC"), the section
-/// ("245", "11418.5", "271a"; an attempt or conspiracy as "664/187") and the subdivision ("(a)(1)").
+/// ("245", "11418.5", "271a"; an attempt or conspiracy as "664/187" or "182(a)(1)/HS 11352", the
+/// offense aimed at after the slash) and the subdivision ("(a)(1)").
 /// </summary>
 public sealed partial record StatuteCitation(string Code, string Section, string Subdivision)
 {
+    public const int MaxCodeLength = 16;
+    public const int MaxSectionLength = 32;
+    public const int MaxSubdivisionLength = 32;
+
     /// <summary>The usual ways jail systems write California's codes, to one spelling each.</summary>
     private static readonly Dictionary<string, string> CodeSpellings = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -19,13 +24,32 @@ public sealed partial record StatuteCitation(string Code, string Section, string
 
     public override string ToString() => $"{Code} {Section}{Subdivision}";
 
-    /// <summary>True for a federal statute (a title of the United States Code).</summary>
-    public bool Federal => Code.EndsWith("USC", StringComparison.Ordinal);
+    /// <summary>True for a federal statute: a title of the United States Code ("8 USC").</summary>
+    public bool Federal => FederalCode().IsMatch(Code);
 
     /// <summary>The subdivision's parts, outermost first: "(a)(1)" is ["a", "1"].</summary>
     public string[] SubdivisionParts => Subdivision.Length == 0 ? [] : Subdivision.Trim('(', ')').Split(")(");
 
-    /// <summary>Reads a citation such as "PC 245(a)(1)", "H&amp;S 11352(a)", "PC 664/187(a)" or "8 USC 1326(a)"; null when it is not one.</summary>
+    /// <summary>
+    /// For an attempt or a conspiracy ("664/187", "182(a)(1)/HS 11352"): the inchoate section and the
+    /// offense aimed at, which keeps this citation's subdivision and takes its own code when it names one.
+    /// </summary>
+    public (string Inchoate, StatuteCitation Target)? Inchoate
+    {
+        get
+        {
+            var slash = Section.IndexOf('/');
+            if (slash < 0)
+            {
+                return null;
+            }
+            var target = Section[(slash + 1)..];
+            var space = target.IndexOf(' ');
+            return (Section[..slash], space < 0 ? this with { Section = target } : new StatuteCitation(target[..space], target[(space + 1)..], Subdivision));
+        }
+    }
+
+    /// <summary>Reads a citation such as "PC 245(a)(1)", "H&amp;S 11352(a)", "PC 664/187(a)", "PC 182(a)(1)/HS 11352" or "8 USC 1326(a)"; null when it is not one.</summary>
     public static StatuteCitation? Parse(string text)
     {
         var match = CitationPattern().Match(text.Trim());
@@ -34,17 +58,25 @@ public sealed partial record StatuteCitation(string Code, string Section, string
             return null;
         }
         var code = match.Groups["title"].Success ? match.Groups["title"].Value + " USC" : NormalizeCode(match.Groups["code"].Value);
-        var section = match.Groups["attempt"].Success ? match.Groups["attempt"].Value + "/" + match.Groups["section"].Value : match.Groups["section"].Value;
-        return code is null ? null : new StatuteCitation(code, section.ToLowerInvariant(), NormalizeSubdivision(match.Groups["subdivision"].Value));
+        var section = match.Groups["section"].Value.ToLowerInvariant();
+        if (match.Groups["attempt"].Success)
+        {
+            var targetCode = match.Groups["target"].Success ? NormalizeCode(match.Groups["target"].Value) : null;
+            if (match.Groups["target"].Success && targetCode is null)
+            {
+                return null;
+            }
+            section = Normalize(match.Groups["attempt"].Value) + "/" + (targetCode is null ? "" : targetCode + " ") + section;
+        }
+        return code is null ? null : new StatuteCitation(code, section, Normalize(match.Groups["subdivision"].Value));
     }
 
-    /// <summary>Builds a citation from its parts as a jail system sends them; null when a part is malformed.</summary>
+    /// <summary>Builds a citation from its parts as a jail system sends them; null when a part is malformed or holds another part.</summary>
     public static StatuteCitation? FromParts(string code, string section, string subdivision)
     {
-        var normalized = FederalCode().Match(code.Trim()) is { Success: true } federal ? federal.Groups[1].Value + " USC" : NormalizeCode(code);
-        return normalized is null || !SectionPattern().IsMatch(section.Trim()) || !SubdivisionPattern().IsMatch(subdivision.Trim())
-            ? null
-            : new StatuteCitation(normalized, section.Trim().ToLowerInvariant(), NormalizeSubdivision(subdivision));
+        var read = Parse($"{code.Trim()} {section.Trim()}{subdivision.Trim()}");
+        // Each part must be what it says: a section that carries a subdivision, or a code that carries a section, is refused.
+        return read is not null && Parse($"{code.Trim()} 1")?.Code == read.Code && Normalize(subdivision) == read.Subdivision ? read : null;
     }
 
     private static string? NormalizeCode(string code)
@@ -55,17 +87,12 @@ public sealed partial record StatuteCitation(string Code, string Section, string
             : null;
     }
 
-    private static string NormalizeSubdivision(string subdivision) => subdivision.Replace(" ", "").ToLowerInvariant();
+    /// <summary>Without any whitespace, lower case: "(A) (1)" is "(a)(1)".</summary>
+    private static string Normalize(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
 
-    [GeneratedRegex(@"^(?:(?<title>\d{1,2})\s*U\.?\s*S\.?\s*C\.?|(?<code>[A-Za-z][A-Za-z.&]{0,7}(?:\s(?:CODE|Code|code))?))\s*§*\s*(?:(?<attempt>664|182(?:\([a-z0-9]+\))*)\s*/\s*)?(?<section>\d{1,5}(?:\.\d{1,3})?[a-z]{0,2})(?<subdivision>(?:\s*\([A-Za-z0-9]{1,4}\))*)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?<title>\d{1,2})\s*U\.?\s*S\.?\s*C\.?|(?<code>[A-Za-z][A-Za-z.&]{0,7}(?:\s(?:CODE|Code|code))?))\s*§*\s*(?:(?<attempt>(?:664|182)(?:\s*\([a-z0-9]{1,4}\)){0,3})\s*/\s*(?:(?<target>[A-Za-z][A-Za-z.&]{0,5})\s+)?)?(?<section>\d{1,5}(?:\.\d{1,3})?[a-z]{0,2})(?<subdivision>(?:\s*\([A-Za-z0-9]{1,4}\)){0,6})$", RegexOptions.IgnoreCase)]
     private static partial Regex CitationPattern();
 
-    [GeneratedRegex(@"^(?:(?:664|182(?:\([a-z0-9]+\))*)/)?\d{1,5}(?:\.\d{1,3})?[a-z]{0,2}$", RegexOptions.IgnoreCase)]
-    private static partial Regex SectionPattern();
-
-    [GeneratedRegex(@"^(?:\([A-Za-z0-9]{1,4}\)){0,6}$")]
-    private static partial Regex SubdivisionPattern();
-
-    [GeneratedRegex(@"^(\d{1,2})\s*U\.?\s*S\.?\s*C\.?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\d{1,2} USC$")]
     private static partial Regex FederalCode();
 }

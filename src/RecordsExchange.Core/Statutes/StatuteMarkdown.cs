@@ -21,7 +21,7 @@ public static class StatuteMarkdown
         foreach (var subparagraph in table.Subparagraphs)
         {
             var named = subparagraph.Sections.Select(s => s.ToString())
-                .Concat(subparagraph.SectionsFrom is { } from ? [$"{from} and every later section"] : [])
+                .Concat(subparagraph.Range is var (from, to) ? [$"{from} to {to.Section} (as a whole; a charge found only there is listed for review)"] : [])
                 .Concat(subparagraph.AttemptOrConspiracy.Select(s => $"{s}/… (of a listed offense)"));
             text.Append($"| {subparagraph.Provision} | {subparagraph.Words} | {Join(named)} | {Join(subparagraph.Also.Select(s => s.ToString()))} | ")
                 .Append($"{Join(subparagraph.Labels.Order().Select(PolicyNames.Snake))} | {Uses(policy, subparagraph.Letter)} |\n");

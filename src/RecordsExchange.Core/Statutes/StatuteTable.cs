@@ -11,8 +11,13 @@ namespace RecordsExchange.Core.Statutes;
 public sealed record StatuteProvision(string Id, string Words);
 
 /// <summary>One subparagraph of 7282.5(a)(3): its letter, its words, and how a charge is found to fall under it.</summary>
+/// <remarks>
+/// <see cref="Range"/> is a run of sections the statute names only as a whole ((L): Part 6 of the Penal
+/// Code); a charge found only by it counts, and is listed for county review, since not every section of
+/// the run is the offense the subparagraph describes.
+/// </remarks>
 public sealed record StatuteSubparagraph(string Letter, string Words, IReadOnlyList<StatuteCitation> Sections, IReadOnlyList<StatuteCitation> Also,
-    StatuteCitation? SectionsFrom, IReadOnlyList<StatuteCitation> AttemptOrConspiracy, IReadOnlySet<OffenseCategory> Labels, bool FelonyOnly)
+    (StatuteCitation From, StatuteCitation To)? Range, IReadOnlyList<StatuteCitation> AttemptOrConspiracy, IReadOnlySet<OffenseCategory> Labels, bool FelonyOnly)
 {
     /// <summary>How the statute cites it: "(a)(3)(A)".</summary>
     public string Provision => $"(a)(3)({Letter})";
@@ -91,14 +96,18 @@ public sealed class StatuteTable
     /// </summary>
     public ChargeClassification Classify(StatuteCitation? citation, OffenseCategory? label)
     {
-        var byStatute = citation is null ? [] : LettersOf(citation);
+        var (byStatute, inRangeOnly) = citation is null ? ([], false) : LettersOf(citation);
         var byLabel = label is { } given ? LettersOf(given) : [];
         if (byStatute.Count > 0)
         {
-            var disagrees = byLabel.Count > 0 && !byLabel.Overlaps(byStatute);
-            return new ChargeClassification(byStatute, false, disagrees
+            // An attempt's label names the offense aimed at (assault for 664/245): it agrees with that offense too.
+            var agreeing = citation!.Inchoate is { } inchoate ? [.. byStatute, .. LettersOf(inchoate.Target).Letters] : byStatute;
+            var review = byLabel.Count > 0 && !byLabel.Overlaps(agreeing)
                 ? $"label {PolicyNames.Snake(label!.Value)} disagrees with the table: {citation} is {Describe(byStatute)}; the table decides"
-                : null);
+                : inRangeOnly
+                    ? $"{citation} is found only in a run of sections the table names as a whole; the county confirms it is {Describe(byStatute)}"
+                    : null;
+            return new ChargeClassification(byStatute, false, review);
         }
         if (byLabel.Count > 0)
         {
@@ -110,24 +119,22 @@ public sealed class StatuteTable
 
     private HashSet<string> LettersOf(OffenseCategory label) => [.. Subparagraphs.Where(s => s.Labels.Contains(label)).Select(s => s.Letter)];
 
-    private HashSet<string> LettersOf(StatuteCitation citation)
+    /// <summary>The letters a statute falls under, and whether it was found only inside a range.</summary>
+    private (HashSet<string> Letters, bool InRangeOnly) LettersOf(StatuteCitation citation)
     {
         var letters = new HashSet<string>(StringComparer.Ordinal);
-        var slash = citation.Section.IndexOf('/');
-        if (slash > 0)
+        if (citation.Inchoate is { } inchoate)
         {
             // "664/187(a)": an attempt or conspiracy counts under (P) when the offense it aims at is listed.
-            var inchoate = citation.Section[..slash];
-            var target = citation with { Section = citation.Section[(slash + 1)..] };
+            var (target, targetInRangeOnly) = LettersOf(inchoate.Target);
             foreach (var subparagraph in Subparagraphs)
             {
-                if (subparagraph.AttemptOrConspiracy.Any(a => a.Code == citation.Code && (inchoate == a.Section || inchoate.StartsWith(a.Section + "(", StringComparison.Ordinal)))
-                    && LettersOf(target).Count > 0)
+                if (target.Count > 0 && subparagraph.AttemptOrConspiracy.Any(a => a.Code == citation.Code && (inchoate.Inchoate == a.Section || inchoate.Inchoate.StartsWith(a.Section + "(", StringComparison.Ordinal))))
                 {
                     letters.Add(subparagraph.Letter);
                 }
             }
-            return letters;
+            return (letters, targetInRangeOnly && letters.Count > 0);
         }
         if (_bySection.TryGetValue((citation.Code, citation.Section), out var entries))
         {
@@ -141,14 +148,16 @@ public sealed class StatuteTable
                 }
             }
         }
+        var named = letters.Count;
         foreach (var subparagraph in Subparagraphs)
         {
-            if (subparagraph.SectionsFrom is { } from && from.Code == citation.Code && SectionNumber(citation.Section) >= SectionNumber(from.Section))
+            if (subparagraph.Range is var (from, to) && from.Code == citation.Code
+                && SectionNumber(citation.Section) is var number && number >= SectionNumber(from.Section) && number <= SectionNumber(to.Section))
             {
                 letters.Add(subparagraph.Letter);
             }
         }
-        return letters;
+        return (letters, named == 0 && letters.Count > 0);
     }
 
     /// <summary>The leading number of a section ("12022.53" is 12022.53, "271a" is 271).</summary>
@@ -187,7 +196,7 @@ public sealed class StatuteTable
         var subparagraphs = new List<StatuteSubparagraph>();
         foreach (var (node, path) in Items(yaml, top, "subparagraphs"))
         {
-            var fields = yaml.Fields(node, path, ["letter", "words"], ["sections", "also", "sections_from", "attempt_or_conspiracy", "labels", "felony_only"]);
+            var fields = yaml.Fields(node, path, ["letter", "words"], ["sections", "also", "range", "attempt_or_conspiracy", "labels", "felony_only"]);
             var letter = yaml.Text(fields, "letter", path) ?? "";
             if (!(letter.Length is 1 or 2 && letter.All(char.IsAsciiLetterUpper)))
             {
@@ -197,13 +206,21 @@ public sealed class StatuteTable
             {
                 yaml.Problem(fields["letter"], path + ".letter", $"'{letter}' is listed twice");
             }
-            StatuteCitation? from = null;
-            if (yaml.Text(fields, "sections_from", path) is { } fromText && (from = StatuteCitation.Parse(fromText)) is null)
+            (StatuteCitation, StatuteCitation)? range = null;
+            if (fields.ContainsKey("range"))
             {
-                yaml.Problem(fields["sections_from"], path + ".sections_from", $"'{fromText}' is not a statute such as PC 16000");
+                var ends = Citations(yaml, fields, "range", path);
+                if (ends.Count == 2 && ends[0].Code == ends[1].Code && SectionNumber(ends[0].Section) < SectionNumber(ends[1].Section))
+                {
+                    range = (ends[0], ends[1]);
+                }
+                else
+                {
+                    yaml.Problem(fields["range"], path + ".range", "must be the first and last section of one code, such as [PC 16000, PC 34370]");
+                }
             }
             subparagraphs.Add(new StatuteSubparagraph(letter, yaml.Text(fields, "words", path) ?? "",
-                Citations(yaml, fields, "sections", path), Citations(yaml, fields, "also", path), from, Citations(yaml, fields, "attempt_or_conspiracy", path),
+                Citations(yaml, fields, "sections", path), Citations(yaml, fields, "also", path), range, Citations(yaml, fields, "attempt_or_conspiracy", path),
                 yaml.Set(fields, "labels", path, PolicyNames.Parse<OffenseCategory>, Enum.GetValues<OffenseCategory>().Select(PolicyNames.Snake)) ?? [],
                 yaml.Boolean(fields, "felony_only", path) ?? false));
         }

@@ -60,7 +60,6 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
         builder.Property(c => c.StatuteCode).HasMaxLength(16);
         builder.Property(c => c.StatuteSection).HasMaxLength(32);
         builder.Property(c => c.StatuteSubdivision).HasMaxLength(32);
-        builder.Property(c => c.Review).HasMaxLength(400);
         builder.Property(c => c.Description).HasMaxLength(200);
         builder.Property(c => c.Category).HasConversion<string>().HasMaxLength(32);
         builder.Property(c => c.Level).HasConversion<string>().HasMaxLength(16);

@@ -52,7 +52,8 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             return (person.Id, 0, $"{(created ? "Created" : "Updated")} booking {bookingNumber}.");
         }, cancellationToken);
 
-    public Task<IngestResult> UpsertChargeAsync(string eventId, string sha256, string personNumber, string? bookingNumber, Charge incoming, CancellationToken cancellationToken) =>
+    /// <summary>Creates or updates a charge; <paramref name="review"/> (why the county should look at its category, or null) goes into the ledger's account of the event.</summary>
+    public Task<IngestResult> UpsertChargeAsync(string eventId, string sha256, string personNumber, string? bookingNumber, Charge incoming, string? review, CancellationToken cancellationToken) =>
         ApplyAsync(eventId, "UpsertCharge", sha256, async db =>
         {
             var person = await PersonAsync(db, personNumber, cancellationToken);
@@ -68,9 +69,9 @@ public sealed class IngestWriter(IDbContextFactory<RecordsDbContext> contexts, T
             (charge.SeriousFelony, charge.ViolentFelony, charge.StatePrisonEligible) = (incoming.SeriousFelony, incoming.ViolentFelony, incoming.StatePrisonEligible);
             (charge.OffenseDate, charge.ProbableCauseFound, charge.Disposition) = (incoming.OffenseDate, incoming.ProbableCauseFound, incoming.Disposition);
             (charge.StatuteCode, charge.StatuteSection, charge.StatuteSubdivision) = (incoming.StatuteCode, incoming.StatuteSection, incoming.StatuteSubdivision);
-            (charge.FederalAggravatedFelony, charge.Review) = (incoming.FederalAggravatedFelony, incoming.Review);
+            charge.FederalAggravatedFelony = incoming.FederalAggravatedFelony;
             await db.SaveChangesAsync(cancellationToken);
-            return (person.Id, 0, $"{(created ? "Created" : "Updated")} charge {incoming.ExternalId} ({incoming.Statute}).{(incoming.Review is { } review ? " For county review: " + review + "." : "")}");
+            return (person.Id, 0, $"{(created ? "Created" : "Updated")} charge {incoming.ExternalId} ({incoming.Statute}).{(review is null ? "" : " For county review: " + review + ".")}");
         }, cancellationToken);
 
     /// <summary>

@@ -12,7 +12,9 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Core.Policy.PolicyProfile _current = PolicyLoader.LoadFile(options.Value.ResolvedPath);
-    private string _lastRejectedSha256 = "";
+    // The refused file and why: a refusal is audited once per file and reason, yet the file is tried
+    // again on each check, since what it names (its statute table) may have been put in place since.
+    private (string Sha256, string Problems) _lastRejected = ("", "");
 
     public Core.Policy.PolicyProfile Current => _current;
 
@@ -20,7 +22,7 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
 
     /// <summary>
     /// Reads the file; if its hash differs from the policy in force, loads it. An invalid file leaves
-    /// the policy in force unchanged; loading and refusing are both audited (a refused file once per version).
+    /// the policy in force unchanged; loading and refusing are both audited (a refused file once per version and reason).
     /// </summary>
     public async Task<bool> ReloadIfChangedAsync(string actor, CancellationToken cancellationToken = default)
     {
@@ -29,7 +31,7 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
         {
             var bytes = await File.ReadAllBytesAsync(FilePath, cancellationToken);
             var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-            if (sha256 == _current.Sha256 || sha256 == _lastRejectedSha256)
+            if (sha256 == _current.Sha256)
             {
                 return false;
             }
@@ -40,7 +42,11 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
             }
             catch (YamlFileException invalid)
             {
-                _lastRejectedSha256 = sha256;
+                if (_lastRejected == (sha256, invalid.Message))
+                {
+                    return false;
+                }
+                _lastRejected = (sha256, invalid.Message);
                 logger.LogError("Policy file {Path} (sha256 {Sha256}) refused; {Current} stays in force. {Problems}", FilePath, sha256, _current.Header, invalid.Message);
                 await ledger.AppendAsync(Entry("RejectPolicy", actor, sha256,
                     $"Refused policy file {FilePath} (sha256 {sha256}); {_current.Header} stays in force. {invalid.Message}"), cancellationToken);
@@ -50,7 +56,7 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
             await KeepAsync(loaded, bytes, cancellationToken);
             var previous = _current;
             _current = loaded;
-            _lastRejectedSha256 = "";
+            _lastRejected = ("", "");
             logger.LogWarning("Policy {New} is in force, replacing {Old}", loaded.Header, previous.Header);
             await ledger.AppendAsync(Entry("LoadPolicy", actor, sha256, $"Policy {loaded.Header.Id} {loaded.Header.Version} (sha256 {sha256}) is in force, replacing sha256 {previous.Sha256}."), cancellationToken);
             return true;

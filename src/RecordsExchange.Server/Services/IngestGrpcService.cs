@@ -42,10 +42,11 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
         Begin(request.EventId);
         IngestValidator.Validate(request);
         var charge = MapToCharge(request);
-        // Classified by the county's statute table in force; a label the table cannot confirm is kept and flagged, never silently trusted.
-        charge.Review = call.Policy.Statutes is { } statutes ? charge.ClassifiedBy(statutes).Review : null;
-        var result = await writer.UpsertChargeAsync(request.EventId, Sha256(request), request.CountyPersonNumber, NullIfEmpty(request.BookingNumber), charge, context.CancellationToken);
-        return new UpsertChargeResponse { Replayed = Record(result), Review = result.Replayed ? "" : charge.Review ?? "" };
+        // Classified by the county's statute table in force: a label the table cannot confirm is stored
+        // and said to be so, never silently trusted (`rx ingest review` lists them all against the table in force).
+        var review = call.Policy.Statutes is { } statutes ? charge.ClassifiedBy(statutes).Review : null;
+        var result = await writer.UpsertChargeAsync(request.EventId, Sha256(request), request.CountyPersonNumber, NullIfEmpty(request.BookingNumber), charge, review, context.CancellationToken);
+        return new UpsertChargeResponse { Replayed = Record(result), Review = review ?? "" };
     }
 
     public override async Task<SetScheduledReleaseResponse> SetScheduledRelease(SetScheduledReleaseRequest request, ServerCallContext context)

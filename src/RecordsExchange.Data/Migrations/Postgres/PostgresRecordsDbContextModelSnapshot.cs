@@ -963,10 +963,6 @@ namespace RecordsExchange.Data.Migrations.Postgres
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("boolean");
 
-                    b.Property<string>("Review")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
-
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("boolean");
 

@@ -973,10 +973,6 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("bit");
 
-                    b.Property<string>("Review")
-                        .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)");
-
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("bit");
 

@@ -946,10 +946,6 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Review")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("INTEGER");
 

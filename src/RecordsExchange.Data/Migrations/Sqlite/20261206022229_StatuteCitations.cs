@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace RecordsExchange.Data.Migrations.SqlServer
+namespace RecordsExchange.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class StatuteCitations : Migration
@@ -13,49 +13,42 @@ namespace RecordsExchange.Data.Migrations.SqlServer
             migrationBuilder.AddColumn<bool>(
                 name: "SexArsonRegistrant",
                 table: "People",
-                type: "bit",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "FederalFelonyWarrantNumber",
                 table: "Detainers",
-                type: "nvarchar(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "FederalAggravatedFelony",
                 table: "Charges",
-                type: "bit",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
-                name: "Review",
-                table: "Charges",
-                type: "nvarchar(400)",
-                maxLength: 400,
-                nullable: true);
-
-            migrationBuilder.AddColumn<string>(
                 name: "StatuteCode",
                 table: "Charges",
-                type: "nvarchar(16)",
+                type: "TEXT",
                 maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "StatuteSection",
                 table: "Charges",
-                type: "nvarchar(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "StatuteSubdivision",
                 table: "Charges",
-                type: "nvarchar(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: true);
         }
@@ -73,10 +66,6 @@ namespace RecordsExchange.Data.Migrations.SqlServer
 
             migrationBuilder.DropColumn(
                 name: "FederalAggravatedFelony",
-                table: "Charges");
-
-            migrationBuilder.DropColumn(
-                name: "Review",
                 table: "Charges");
 
             migrationBuilder.DropColumn(

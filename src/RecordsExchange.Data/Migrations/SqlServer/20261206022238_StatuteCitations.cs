@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace RecordsExchange.Data.Migrations.Sqlite
+namespace RecordsExchange.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class StatuteCitations : Migration
@@ -13,49 +13,42 @@ namespace RecordsExchange.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<bool>(
                 name: "SexArsonRegistrant",
                 table: "People",
-                type: "INTEGER",
+                type: "bit",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "FederalFelonyWarrantNumber",
                 table: "Detainers",
-                type: "TEXT",
+                type: "nvarchar(32)",
                 maxLength: 32,
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "FederalAggravatedFelony",
                 table: "Charges",
-                type: "INTEGER",
+                type: "bit",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
-                name: "Review",
-                table: "Charges",
-                type: "TEXT",
-                maxLength: 400,
-                nullable: true);
-
-            migrationBuilder.AddColumn<string>(
                 name: "StatuteCode",
                 table: "Charges",
-                type: "TEXT",
+                type: "nvarchar(16)",
                 maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "StatuteSection",
                 table: "Charges",
-                type: "TEXT",
+                type: "nvarchar(32)",
                 maxLength: 32,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "StatuteSubdivision",
                 table: "Charges",
-                type: "TEXT",
+                type: "nvarchar(32)",
                 maxLength: 32,
                 nullable: true);
         }
@@ -73,10 +66,6 @@ namespace RecordsExchange.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "FederalAggravatedFelony",
-                table: "Charges");
-
-            migrationBuilder.DropColumn(
-                name: "Review",
                 table: "Charges");
 
             migrationBuilder.DropColumn(

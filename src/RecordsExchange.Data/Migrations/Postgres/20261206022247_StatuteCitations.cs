@@ -32,13 +32,6 @@ namespace RecordsExchange.Data.Migrations.Postgres
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
-                name: "Review",
-                table: "Charges",
-                type: "character varying(400)",
-                maxLength: 400,
-                nullable: true);
-
-            migrationBuilder.AddColumn<string>(
                 name: "StatuteCode",
                 table: "Charges",
                 type: "character varying(16)",
@@ -73,10 +66,6 @@ namespace RecordsExchange.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "FederalAggravatedFelony",
-                table: "Charges");
-
-            migrationBuilder.DropColumn(
-                name: "Review",
                 table: "Charges");
 
             migrationBuilder.DropColumn(

@@ -12,7 +12,7 @@ using RecordsExchange.Data;
 namespace RecordsExchange.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRecordsDbContext))]
-    [Migration("20261206020029_StatuteCitations")]
+    [Migration("20261206022247_StatuteCitations")]
     partial class StatuteCitations
     {
         /// <inheritdoc />
@@ -965,10 +965,6 @@ namespace RecordsExchange.Data.Migrations.Postgres
 
                     b.Property<bool>("ProbableCauseFound")
                         .HasColumnType("boolean");
-
-                    b.Property<string>("Review")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
 
                     b.Property<bool>("SeriousFelony")
                         .HasColumnType("boolean");
