@@ -63,6 +63,26 @@ public sealed class PolicyTests
         Assert.Empty(coverage.Unknown);
     }
 
+    [Theory]
+    // A deny that never reached the record: a hold is always refused, history for purpose F is not a record question.
+    [InlineData("covers: (a)(3)(K)\n    method: file_detainer\n    request_type: hold\n    legal_basis: administrative_detainer\n    charges: [{ statute: PC 246, level: felony, convicted: 2025-01-01 }]\n    expect: { decision: deny, rule: ca.detainer.hold-never-honored }")]
+    [InlineData("covers: (a)(4)\n    method: get_criminal_history\n    purpose: F\n    expect: { decision: deny, rule: ca.default-deny }")]
+    // A permit through (a)(2) and (a)(3)(K) at once still counts for K: any way the criterion is met.
+    [InlineData("covers: (a)(3)(K)\n    method: get_release_info\n    charges: [{ statute: PC 246, level: felony, state_prison: true, convicted: 2025-01-01 }]\n    expect: { decision: permit, rule: ca.release.gc-7282-5-a }", true)]
+    // (a)(6) only when a reduced conviction was set aside.
+    [InlineData("covers: (a)(6)\n    method: get_release_info\n    charges: [{ statute: PC 246, level: felony, convicted: 2025-01-01 }]\n    expect: { decision: permit, rule: ca.release.gc-7282-5-a }")]
+    [InlineData("covers: (a)(3)(\n    method: get_criminal_history\n    expect: { decision: permit, rule: ca.history.one-named-person }")]
+    public void Coverage_CountsACaseOnlyWhenItExercisesItsProvision(string body, bool counts = false)
+    {
+        var policy = PolicyLoader.LoadFile(Shipped("california.yaml"));
+        var cases = PolicyCases.Load($"today: 2026-11-29\ncases:\n  - name: probe\n    {body}\n", "inline.yaml");
+
+        var result = PolicyCases.Run(policy, cases).Single();
+
+        Assert.True(result.Passed, result.ToString());
+        Assert.Equal(counts, result.Covered);
+    }
+
     [Fact]
     public void Coverage_PermitCaseThatNeverReachesItsSubparagraph_DoesNotCount()
     {

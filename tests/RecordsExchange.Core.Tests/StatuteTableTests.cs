@@ -1,6 +1,9 @@
 using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Records;
+using RecordsExchange.Core.Requests;
 using RecordsExchange.Core.Statutes;
+using CalendarDate = RecordsExchange.Protos.V1.CalendarDate;
+using UpsertChargeRequest = RecordsExchange.Protos.V1.UpsertChargeRequest;
 
 namespace RecordsExchange.Core.Tests;
 
@@ -38,7 +41,7 @@ public sealed class StatuteTableTests
     [InlineData("PC 261(a)(2)", "AC")]
     [InlineData("PC 12022.5(a)", "K,R")]
     [InlineData("VC 20001(c)", "AE")]
-    [InlineData("PC 26100(c)", "K,L")]
+    [InlineData("PC 26100(c)", "K")]          // named under (K); the run of (L) speaks only for sections the table does not name
     [InlineData("PC 664(a)/187", "P")]
     [InlineData("PC 182(a)(1)/HS 11352", "P")]
     [InlineData("PC 182 (a)(1) / H&S 11379.6(a)", "P")]
@@ -128,6 +131,9 @@ public sealed class StatuteTableTests
     [InlineData("hs 11352 (a)", "HS", "11352", "(a)")]
     [InlineData("PC 664 (a) / 187", "PC", "664(a)/187", "")]
     [InlineData("PC 182(a)(1)/H&S 11352(a)", "PC", "182(a)(1)/HS 11352", "(a)")]
+    [InlineData("PC 664/PC 187", "PC", "664/187", "")]
+    [InlineData("PC 0246", "PC", "246", "")]
+    [InlineData("08 USC 1326", "8 USC", "1326", "")]
     public void Citation_Parse(string text, string code, string section, string subdivision)
     {
         Assert.Equal(new StatuteCitation(code, section, subdivision), StatuteCitation.Parse(text));
@@ -154,11 +160,45 @@ public sealed class StatuteTableTests
     [InlineData("PC 245", "1", "")]      // a code that carries a section
     [InlineData("USC", "1326", "")]      // a federal code without its title
     [InlineData("XUSC", "1326", "")]
+    [InlineData("PC 664/", "187", "")]   // a code that carries half of an attempt
     public void Citation_FromParts_PartHoldingAnotherOrNoTitle_Refused(string code, string section, string subdivision)
     {
         var citation = StatuteCitation.FromParts(code, section, subdivision);
 
         Assert.True(citation is null || !citation.Federal, citation?.ToString());
+    }
+
+    [Fact]
+    public void Citation_HostileText_RefusedWithoutReadingIt()
+    {
+        // Once a pattern that backtracked on runs of spaces: 16,000 of them took seconds to refuse.
+        Assert.Null(StatuteCitation.Parse("PC" + new string(' ', 16_000) + "x"));
+        Assert.Null(StatuteCitation.FromParts("PC" + new string(' ', 16_000), "x", ""));
+    }
+
+    [Fact]
+    public void Classify_UnreadableStatuteWithoutALabel_CountsForNothingAndIsFlagged()
+    {
+        var result = Table.Classify(StatuteCitation.Parse("see booking sheet"), label: null);
+
+        Assert.Empty(result.Letters);
+        Assert.StartsWith("its statute cannot be read as a citation", result.Review);
+    }
+
+    [Fact]
+    public void IngestValidator_StatuteTextWithoutTheSubdivisionOfItsParts_Accepted_AnotherStatute_Refused()
+    {
+        UpsertChargeRequest Request(string text) => new()
+        {
+            EventId = "ev-1", ChargeId = "C-1", CountyPersonNumber = "P-1", Statute = text, Description = "d", Level = Protos.V1.OffenseLevel.Felony,
+            OffenseDate = new CalendarDate { Year = 2024, Month = 1, Day = 1 },
+            StatuteCitation = new Protos.V1.StatuteCitation { Code = "PC", Section = "245", Subdivision = "(a)(1)" },
+        };
+
+        IngestValidator.Validate(Request("PC 245"));
+        IngestValidator.Validate(Request("Assault with a deadly weapon"));
+        var refused = Assert.Throws<RequestValidationException>(() => IngestValidator.Validate(Request("PC 245(b)")));
+        Assert.Equal("statute", Assert.Single(refused.Violations).Field);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ internal static class IngestCommand
             await output.WriteLineAsync($"{total} row(s): {applied} applied, {replayed} already applied (no change), {rejected.Count} rejected; {queued} release notification(s) queued.");
             if (reviews.Count > 0)
             {
-                await output.WriteLineAsync($"{reviews.Count} charge(s) have a category the statute table does not confirm; `rx ingest review` lists every such charge.");
+                await output.WriteLineAsync($"{reviews.Count} charge(s) need the county's review (a category the statute table does not confirm, or a statute it cannot read); `rx ingest review` lists every such charge.");
             }
             await output.WriteLineAsync(rejected.Count == 0
                 ? "All rows are in."
@@ -95,7 +95,7 @@ internal static class IngestCommand
 
     private static Command CreateReview()
     {
-        var policyFile = new Option<string>("--policy") { Description = "The policy whose statute table decides (the server's Policy:Path).", DefaultValueFactory = _ => "policy/california.yaml" };
+        var policyFile = new Option<string>("--policy") { Description = "The policy whose statute table decides: give the server's Policy:Path.", DefaultValueFactory = _ => "policy/california.yaml" };
         var database = new DatabaseArguments();
         var review = new Command("review", "List every stored charge whose jail category the policy's statute table does not confirm: a label that disagrees with the charge's statute, or that alone puts it under a listed offense. Classified now, by the table in force; fix the charge in the jail system and it drops off.") { policyFile };
         database.AddTo(review);
@@ -104,11 +104,17 @@ internal static class IngestCommand
             var policy = Core.Policy.PolicyLoader.LoadFile(parse.GetRequiredValue(policyFile));
             var table = policy.Statutes ?? throw new ArgumentException($"{policy.Header.Id} names no statute table: nothing to review against.");
             await using var db = database.Open(parse).CreateDbContext();
-            var numbers = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.CountyPersonNumber, cancellationToken);
+            // Only the numbers: never more of a person than the list shows.
+            var numbers = await db.People.AsNoTracking().Select(p => new { p.Id, p.CountyPersonNumber }).ToDictionaryAsync(p => p.Id, p => p.CountyPersonNumber, cancellationToken);
             var flagged = new List<(string Person, string Charge, string Statute, string Category, string Why)>();
             // Every charge, classified as the server would classify it today: a flag never goes stale.
             await foreach (var charge in db.Charges.AsNoTracking().OrderBy(c => c.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
+                // A dismissal, an acquittal or a Proposition 47 reduction never counts, whatever its label.
+                if (charge.Disposition is { Result: not Core.Records.DispositionResult.Convicted } or { Prop47Reduced: true })
+                {
+                    continue;
+                }
                 if (charge.ClassifiedBy(table).Review is { } why)
                 {
                     flagged.Add((numbers.GetValueOrDefault(charge.PersonId, "?"), charge.ExternalId ?? $"#{charge.Id}", charge.Statute, Core.Policy.PolicyNames.Snake(charge.Category), why));
@@ -121,7 +127,7 @@ internal static class IngestCommand
                     flagged.OrderBy(f => f.Person, StringComparer.Ordinal).ThenBy(f => f.Charge, StringComparer.Ordinal)
                         .Select(f => (IReadOnlyList<string>)[f.Person, f.Charge, f.Statute, f.Category, f.Why])));
             }
-            await output.WriteLineAsync($"{flagged.Count} charge(s) for county review ({table.Id}, table sha256 {table.Sha256[..12]}…).");
+            await output.WriteLineAsync($"{flagged.Count} charge(s) for county review (by {parse.GetRequiredValue(policyFile)}: {table.Id}, table sha256 {table.Sha256[..12]}…).");
             return 0;
         }));
         return review;

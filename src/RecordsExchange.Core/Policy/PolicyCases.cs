@@ -60,19 +60,23 @@ public static class PolicyCases
         })];
 
     /// <summary>
-    /// Whether a case really is about <paramref name="provision"/>: a permit must have been decided
-    /// through it (the clause that met the deciding rule's criterion, or the rule itself), a deny must
-    /// hold what the provision is about. So no case counts for a provision it never reaches.
+    /// Whether a case really is about <paramref name="provision"/>. A permit must have been decided
+    /// through it: the deciding rule's criterion is met by a clause (and charge) that is the provision
+    /// (for (a)(3)(X), a clause naming X met by a charge under X), or the rule itself is (the warrant of
+    /// (a)(5)). A deny must have reached the record (some rule with a criterion applied to the request
+    /// in every other way) and hold what the provision is about (a charge under X, a reduced conviction
+    /// for (a)(6), …). So no case counts for a provision it never reaches.
     /// </summary>
     public static bool Exercises(PolicyProfile policy, PolicyCase @case, PolicyDecision decision, string provision)
     {
         var input = @case.Input;
         var table = policy.Statutes;
-        var letter = provision.StartsWith("(a)(3)(", StringComparison.Ordinal) ? provision[7..^1] : null;
-        bool Under(Charge charge) => table is not null && charge.ClassifiedBy(table).Letters.Contains(letter!);
+        var letter = provision.Length > 8 && provision.StartsWith("(a)(3)(", StringComparison.Ordinal) && provision.EndsWith(')') ? provision[7..^1] : null;
+        bool Under(Charge charge) => table is not null && letter is not null && charge.ClassifiedBy(table).Letters.Contains(letter);
         if (!decision.Permitted)
         {
-            return letter is not null ? input.Charges.Any(Under) : provision switch
+            var reachedTheRecord = policy.Rules.Any(r => r.Record is not null && r.MatchesApartFromRecord(input));
+            return reachedTheRecord && (letter is not null ? input.Charges.Any(Under) : provision switch
             {
                 "(a)(1)" => input.Charges.Any(c => c.SeriousFelony || c.ViolentFelony),
                 "(a)(2)" => input.Charges.Any(c => c.Level != OffenseLevel.Misdemeanor),
@@ -81,28 +85,30 @@ public static class PolicyCases
                 "(a)(6)" => input.Charges.Any(c => c.Disposition is { Prop47Reduced: true }),
                 "(b)" => input.Charges.Any(c => c.Disposition is null),
                 _ => false,
-            };
+            });
         }
         var rule = policy.Rules.FirstOrDefault(r => r.Id == decision.RuleId);
         if (provision == "(a)(5)" && rule?.FederalFelonyWarrant == true)
         {
             return true;
         }
-        if (rule?.Record?.Witness(input) is not { } witness)
+        if (rule?.Record is not { } criterion)
         {
             return false;
         }
-        var (clause, charge, classification) = witness;
-        return letter is not null ? clause.Offenses?.Contains(letter) == true && classification.Letters.Contains(letter) : provision switch
-        {
-            "(a)(1)" => clause.Kind == ClauseKind.Convicted && (clause.SeriousFelony == true || clause.ViolentFelony == true),
-            "(a)(2)" => clause is { Kind: ClauseKind.Convicted, StatePrison: true },
-            "(a)(4)" => clause.Kind == ClauseKind.Registrant,
-            "(a)(5)" => clause.FederalAggravatedFelony == true,
-            "(a)(6)" => rule.Record.ExcludeProp47Reduced && charge?.Disposition is { Prop47Reduced: false },
-            "(b)" => clause is { Kind: ClauseKind.Pending, ProbableCause: true },
-            _ => false,
-        };
+        return criterion.AllWaysMet(input).Any(way => letter is not null
+            ? way.Clause.Offenses?.Contains(letter) == true && way.Classification.Letters.Contains(letter)
+            : provision switch
+            {
+                "(a)(1)" => way.Clause.Kind == ClauseKind.Convicted && (way.Clause.SeriousFelony == true || way.Clause.ViolentFelony == true),
+                "(a)(2)" => way.Clause is { Kind: ClauseKind.Convicted, StatePrison: true },
+                "(a)(4)" => way.Clause.Kind == ClauseKind.Registrant,
+                "(a)(5)" => way.Clause.FederalAggravatedFelony == true,
+                // The exclusion at work: a reduced conviction was set aside, and another one decided.
+                "(a)(6)" => criterion.ExcludeProp47Reduced && way.Charge is not null && input.Charges.Any(c => c.Disposition is { Prop47Reduced: true }),
+                "(b)" => way.Clause is { Kind: ClauseKind.Pending, ProbableCause: true },
+                _ => false,
+            });
     }
 
     /// <summary>

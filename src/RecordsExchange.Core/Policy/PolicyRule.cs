@@ -22,7 +22,17 @@ public sealed class PolicyRule
 
     public required PolicyDecision Decision { get; init; }
 
+    /// <summary>True when every condition but the record holds: the rule would decide if the person's record met its criterion.</summary>
+    public bool MatchesApartFromRecord(PolicyInput input) => Failed(input, ignoreRecord: true) == 0;
+
     internal bool Matches(PolicyInput input, List<string>? trace)
+    {
+        var failed = Failed(input, ignoreRecord: false, trace);
+        trace?.Add(failed == 0 ? $"{Id}: matches." : $"{Id}: does not match: {Miss(failed, input)}.");
+        return failed == 0;
+    }
+
+    private int Failed(PolicyInput input, bool ignoreRecord, List<string>? trace = null)
     {
         // Which condition failed, as a number; the words are only built when someone asks (explain).
         var failed = !Methods.Contains(input.Method) ? 1
@@ -31,10 +41,9 @@ public sealed class PolicyRule
             : LegalBases is not null && !LegalBases.Contains(input.LegalBasis) ? 4
             : RequestTypes is not null && (input.RequestType is not { } type || !RequestTypes.Contains(type)) ? 5
             : FederalFelonyWarrant is { } warrant && warrant != (input.FederalFelonyWarrant is { Length: > 0 }) ? 7
-            : Record is not null && !Record.IsMetBy(input, trace) ? 6
+            : !ignoreRecord && Record is not null && !Record.IsMetBy(input, trace) ? 6
             : 0;
-        trace?.Add(failed == 0 ? $"{Id}: matches." : $"{Id}: does not match: {Miss(failed, input)}.");
-        return failed == 0;
+        return failed;
     }
 
     private string Miss(int failed, PolicyInput input) => failed switch
@@ -101,6 +110,26 @@ public sealed class RecordCriterion
             trace?.Add($"  {Id}: {Describe(charge)} meets no clause{(classification.Letters.Count > 0 ? $" (it is {StatuteTable.Describe(classification.Letters)})" : "")}.");
         }
         return null;
+    }
+
+    /// <summary>
+    /// Every way the criterion is met (a person clause, or a clause and a charge), not only the first:
+    /// for checking what decision cases exercise, never on the decision path (it allocates).
+    /// </summary>
+    public IEnumerable<(ChargeClause Clause, Records.Charge? Charge, ChargeClassification Classification)> AllWaysMet(PolicyInput input)
+    {
+        foreach (var clause in AnyOf.Where(c => c.Kind == ClauseKind.Registrant && input.Registrant))
+        {
+            yield return (clause, null, ChargeClassification.None);
+        }
+        foreach (var charge in input.Charges.Where(c => !(ExcludeProp47Reduced && c.Disposition is { Prop47Reduced: true })))
+        {
+            var classification = Statutes is null ? ChargeClassification.None : charge.ClassifiedBy(Statutes);
+            foreach (var clause in AnyOf.Where(c => c.IsMetBy(charge, classification, input.Today)))
+            {
+                yield return (clause, charge, classification);
+            }
+        }
     }
 
     /// <summary>Which listed offense made the clause hold, in the statute's numbering, and whether only the jail's label says so.</summary>

@@ -62,6 +62,7 @@ public static partial class IngestValidator
         RequireIdentifier(request.ChargeId, "charge_id", v);
         RequireIdentifier(request.CountyPersonNumber, "county_person_number", v);
         OptionalIdentifier(request.BookingNumber, "booking_number", v);
+        var textTooLong = request.Statute.Length > 64;
         if (request.StatuteCitation is { } cited)
         {
             if (request.Statute.Length > 0)
@@ -70,15 +71,15 @@ public static partial class IngestValidator
             }
             if (Statutes.StatuteCitation.FromParts(cited.Code, cited.Section, cited.Subdivision) is not { } citation)
             {
-                v.Add(new("statute_citation", "must be a code (PC, VC, HS, … or a title such as 18 USC), a section such as 245, 11418.5, 271a, 664/187 or 182(a)(1)/HS 11352, and a subdivision such as (a)(1) or nothing"));
+                v.Add(new("statute_citation", $"must be a code (PC, VC, HS, … or a title such as 18 USC; at most {Statutes.StatuteCitation.MaxCodeLength} characters), a section such as 245, 11418.5, 271a, 664/187 or 182(a)(1)/HS 11352, and a subdivision such as (a)(1) or nothing (at most {Statutes.StatuteCitation.MaxSectionLength} characters each)"));
             }
-            else if (citation.Code.Length > Statutes.StatuteCitation.MaxCodeLength || citation.Section.Length > Statutes.StatuteCitation.MaxSectionLength
-                || citation.Subdivision.Length > Statutes.StatuteCitation.MaxSubdivisionLength || (request.Statute.Length == 0 && citation.ToString().Length > 64))
+            else if (request.Statute.Length == 0 && citation.ToString().Length > 64)
             {
-                v.Add(new("statute_citation", $"is too long: at most {Statutes.StatuteCitation.MaxSectionLength} characters of section and {Statutes.StatuteCitation.MaxSubdivisionLength} of subdivision"));
+                v.Add(new("statute_citation", "is longer than the 64 characters of statute: send the statute text as well"));
             }
-            // People read the text, the policy reads the parts: when the text is a citation too, they must be the same statute.
-            else if (Statutes.StatuteCitation.Parse(request.Statute) is { } written && written != citation)
+            // People read the text, the policy reads the parts: when the text is a citation too, it must name the
+            // same statute (it may leave out the subdivision: "PC 245" for PC 245(a)(1)).
+            else if (!textTooLong && Statutes.StatuteCitation.Parse(request.Statute) is { } written && !written.Covers(citation))
             {
                 v.Add(new("statute", $"reads as {written}, but statute_citation is {citation}: they must name the same statute"));
             }
@@ -86,7 +87,7 @@ public static partial class IngestValidator
         else
         {
             RequireText(request.Statute, "statute", 64, v);
-            if (Statutes.StatuteCitation.Parse(request.Statute) is { } read && (read.Section.Length > Statutes.StatuteCitation.MaxSectionLength
+            if (!textTooLong && Statutes.StatuteCitation.Parse(request.Statute) is { } read && (read.Section.Length > Statutes.StatuteCitation.MaxSectionLength
                 || read.Subdivision.Length > Statutes.StatuteCitation.MaxSubdivisionLength))
             {
                 v.Add(new("statute", $"is too long a citation: at most {Statutes.StatuteCitation.MaxSectionLength} characters of section and {Statutes.StatuteCitation.MaxSubdivisionLength} of subdivision"));

@@ -112,10 +112,14 @@ public sealed class StatuteTable
         if (byLabel.Count > 0)
         {
             return new ChargeClassification(byLabel, true,
-                $"{(citation is null ? "no statute" : citation + " is not in the table")}; counted as {Describe(byLabel)} by its label {PolicyNames.Snake(label!.Value)} alone");
+                $"{(citation is null ? "its statute cannot be read as a citation" : citation + " is not in the table")}; counted as {Describe(byLabel)} by its label {PolicyNames.Snake(label!.Value)} alone");
         }
-        return ChargeClassification.None;
+        // Neither statute nor label says anything: the charge counts for nothing, which the county should know when the statute is unreadable.
+        return citation is null ? Unreadable : ChargeClassification.None;
     }
+
+    private static readonly ChargeClassification Unreadable =
+        ChargeClassification.None with { Review = "its statute cannot be read as a citation (such as PC 245(a)(1)), so the table cannot classify it; it counts for nothing" };
 
     private HashSet<string> LettersOf(OffenseCategory label) => [.. Subparagraphs.Where(s => s.Labels.Contains(label)).Select(s => s.Letter)];
 
@@ -148,7 +152,11 @@ public sealed class StatuteTable
                 }
             }
         }
-        var named = letters.Count;
+        if (letters.Count > 0)
+        {
+            // A section the table names is what the table says; a run named as a whole only speaks for the rest.
+            return (letters, false);
+        }
         foreach (var subparagraph in Subparagraphs)
         {
             if (subparagraph.Range is var (from, to) && from.Code == citation.Code
@@ -157,7 +165,7 @@ public sealed class StatuteTable
                 letters.Add(subparagraph.Letter);
             }
         }
-        return (letters, named == 0 && letters.Count > 0);
+        return (letters, letters.Count > 0);
     }
 
     /// <summary>The leading number of a section ("12022.53" is 12022.53, "271a" is 271).</summary>

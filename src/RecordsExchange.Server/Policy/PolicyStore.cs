@@ -33,6 +33,8 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
             var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
             if (sha256 == _current.Sha256)
             {
+                // Back to the policy in force: a refused file put back later is refused (and audited) again.
+                _lastRejected = ("", "");
                 return false;
             }
             Core.Policy.PolicyProfile loaded;
@@ -46,10 +48,11 @@ public sealed class PolicyStore(IOptions<PolicyOptions> options, IAuditLedger le
                 {
                     return false;
                 }
-                _lastRejected = (sha256, invalid.Message);
                 logger.LogError("Policy file {Path} (sha256 {Sha256}) refused; {Current} stays in force. {Problems}", FilePath, sha256, _current.Header, invalid.Message);
                 await ledger.AppendAsync(Entry("RejectPolicy", actor, sha256,
                     $"Refused policy file {FilePath} (sha256 {sha256}); {_current.Header} stays in force. {invalid.Message}"), cancellationToken);
+                // Remembered only once audited: if the ledger refused the entry, the next check tries again.
+                _lastRejected = (sha256, invalid.Message);
                 return false;
             }
             // The text is kept before it decides anything, so every hash in the ledger can be shown as its file.
