@@ -25,6 +25,27 @@ public sealed class NoticeTemplateTests
     }
 
     [Theory]
+    [InlineData("en", "outstanding federal felony arrest warrant, number W-2026/7")]
+    [InlineData("es", "orden federal de arresto pendiente por un delito grave, número W-2026/7")]
+    [InlineData("zh", "聯邦重罪逮捕令的對象，編號 W-2026/7")]
+    [InlineData("tl", "pederal na warrant of arrest laban sa iyo para sa isang felony, numero W-2026/7")]
+    [InlineData("vi", "lệnh bắt liên bang về trọng tội chưa được thi hành, số W-2026/7")]
+    [InlineData("ko", "연방 중범죄 체포영장(번호 W-2026/7)")]
+    public void RenderHtml_DetainerCopyStatingAFederalFelonyWarrant_ShowsItsNumberInTheLanguage(string language, string expected)
+    {
+        var template = NoticeTemplate.LoadDirectory(Shipped)[language];
+        var withWarrant = Notice(NoticeKind.DetainerCopy);
+        withWarrant.FederalFelonyWarrantNumber = "W-2026/7";
+
+        var html = System.Net.WebUtility.HtmlDecode(template.RenderHtml(withWarrant, "Jordan Synthetic"));
+        var without = System.Net.WebUtility.HtmlDecode(template.RenderHtml(Notice(NoticeKind.DetainerCopy), "Jordan Synthetic"));
+
+        Assert.Contains(expected, html);
+        Assert.Contains("7282.5(a)(5)", html);
+        Assert.DoesNotContain("7282.5(a)(5)", without);
+    }
+
+    [Theory]
     // The consent form's required content in each language: the purpose (filled in), voluntary, may decline, attorney present.
     [InlineData("en", "voluntary", "decline", "attorney present")]
     [InlineData("es", "voluntaria", "negarse", "abogado presente")]

@@ -200,10 +200,11 @@ public sealed class StatuteIngestTests(DetainerServer server) : IClassFixture<De
         Assert.Equal((CountyAction.WillNotify, "ca.detainer.gc-7282-5-a5-warrant"), (answer.CountyAction, answer.RuleDecision.RuleId));
         var notice = (await _flow.NoticesAboutAsync(booking)).Single();
         var page = Path.Combine(server.Directory, $"warrant-notice-{notice.Id}.html");
-        var printed = await Rx.RunAsync("notices", "print", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var printed = await Rx.RunAsync("notices", "print", notice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--language", "es",
             "--templates", Path.Combine(AppContext.BaseDirectory, "notices"), "--out", page, "--database", server.ConnectionString);
         Assert.True(printed.ExitCode == 0, printed.Error);
-        Assert.Contains("outstanding federal felony arrest warrant FFW-2026-0042", System.Net.WebUtility.HtmlDecode(await File.ReadAllTextAsync(page)));
+        // In the person's language, with the number the agency gave.
+        Assert.Contains("una orden federal de arresto pendiente por un delito grave, número FFW-2026-0042", System.Net.WebUtility.HtmlDecode(await File.ReadAllTextAsync(page)));
         await using var db = server.Services.GetRequiredService<Data.RecordsDatabase>().CreateDbContext();
         Assert.Equal("FFW-2026-0042", (await db.Detainers.AsNoTracking().SingleAsync(d => d.Id == (long)answer.DetainerId)).FederalFelonyWarrantNumber);
 

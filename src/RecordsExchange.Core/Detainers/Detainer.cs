@@ -97,6 +97,9 @@ public sealed class SubjectNotice
     /// <summary>The policy's reason for the county's decision, in plain words.</summary>
     public required string Reason { get; set; }
 
+    /// <summary>For a detainer copy: the outstanding federal felony arrest warrant the request says the person is the subject of; the notice shows it in the person's language.</summary>
+    public string? FederalFelonyWarrantNumber { get; set; }
+
     public DateOnly? ReleaseDate { get; set; }
     public DateTimeOffset? ServedAt { get; set; }
     public string? ServedBy { get; set; }

@@ -35,6 +35,9 @@ public sealed record NoticeTemplate
     public required string WillNotComply { get; init; }
     public required IReadOnlyDictionary<DetainerRequestType, string> Requests { get; init; }
     public required string Rights { get; init; }
+
+    /// <summary>The paragraph a detainer copy adds when the request states a federal felony arrest warrant ({warrant} is its number).</summary>
+    public required string FederalWarrant { get; init; }
     public required string ServedLine { get; init; }
 
     /// <summary>Loads every <c>*.yaml</c> in a directory; a language is added by adding a file.</summary>
@@ -46,7 +49,7 @@ public sealed record NoticeTemplate
         var yaml = new YamlFields(path);
         var top = yaml.Fields(yaml.Root(File.ReadAllText(path, Encoding.UTF8)), "",
             ["language", "name", "county", "translation", "detainer_copy", "release_date_shared", "release_date_shared_designee", "interview_consent",
-             "will_comply", "will_not_comply", "requests", "rights", "served_line"], ["translation_note"]);
+             "will_comply", "will_not_comply", "requests", "rights", "served_line", "federal_warrant"], ["translation_note"]);
         NoticeText Text(string key)
         {
             var fields = yaml.Fields(top.GetValueOrDefault(key), key, ["title", "body"], []);
@@ -68,6 +71,7 @@ public sealed record NoticeTemplate
             WillNotComply = yaml.Text(top, "will_not_comply", "") ?? "",
             Requests = Enum.GetValues<DetainerRequestType>().ToDictionary(t => t, t => yaml.Text(requests, PolicyNames.Snake(t), "requests") ?? ""),
             Rights = yaml.Text(top, "rights", "") ?? "",
+            FederalWarrant = yaml.Text(top, "federal_warrant", "") ?? "",
             ServedLine = yaml.Text(top, "served_line", "") ?? "",
         };
         if (template.Translation is not (Original or Certified) && string.IsNullOrWhiteSpace(template.TranslationNote) && top.TryGetValue("translation", out var node))
@@ -97,6 +101,7 @@ public sealed record NoticeTemplate
             ["decision"] = notice.WillComply ? WillComply : WillNotComply,
             ["reason"] = notice.Reason,
             ["release_date"] = notice.ReleaseDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-",
+            ["warrant"] = notice.FederalFelonyWarrantNumber ?? "",
             ["purpose"] = interview?.Purpose ?? "",
             ["window"] = interview is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{interview.WindowStart.UtcDateTime:yyyy-MM-dd HH:mm} – {interview.WindowEnd.UtcDateTime:yyyy-MM-dd HH:mm} UTC"),
         };
@@ -123,6 +128,10 @@ public sealed record NoticeTemplate
         foreach (var paragraph in Paragraphs(text.Body))
         {
             page.Append(CultureInfo.InvariantCulture, $"<p>{Fill(html.Encode(paragraph), values, html)}</p>\n");
+        }
+        if (notice is { Kind: NoticeKind.DetainerCopy, FederalFelonyWarrantNumber: { Length: > 0 } })
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<p>{Fill(html.Encode(FederalWarrant), values, html)}</p>\n");
         }
         if (notice.Recipient == NoticeRecipient.Person)
         {

@@ -40,6 +40,7 @@ internal sealed class SubjectNoticeConfiguration : IEntityTypeConfiguration<Subj
         builder.Property(n => n.Agency).HasMaxLength(300);
         builder.Property(n => n.BookingNumber).HasMaxLength(32);
         builder.Property(n => n.Reason).HasMaxLength(1000);
+        builder.Property(n => n.FederalFelonyWarrantNumber).HasMaxLength(32);
         builder.Property(n => n.ServedBy).HasMaxLength(100);
         builder.Property(n => n.Recipient).HasConversion<string>().HasMaxLength(16).HasDefaultValue(NoticeRecipient.Person);
         builder.Property(n => n.RecipientName).HasMaxLength(100);

@@ -41,10 +41,9 @@ public sealed class DetainerFiling(RecordsQueries records, RecordsReader reader,
         var copy = new SubjectNotice
         {
             PersonId = personId, Kind = NoticeKind.DetainerCopy, BookingNumber = booking?.BookingNumber, CreatedAt = now,
-            Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted,
-            // The person is told what the agency said about them: a warrant they can ask their attorney about.
-            Reason = warrant is null ? decision.Reason
-                : $"{decision.Reason} The request states that you are the subject of outstanding federal felony arrest warrant {warrant} (Gov. Code 7282.5(a)(5)).",
+            Agency = $"{call.Client.DisplayName} ({request.IssuingOffice})", RequestType = type, WillComply = decision.Permitted, Reason = decision.Reason,
+            // The person is told what the agency said about them, in their language: a warrant they can ask their attorney about.
+            FederalFelonyWarrantNumber = warrant,
         };
         await store.FileAsync(detainer, copy, cancellationToken);
         // The notice is stored: its entry is written even if the caller gives up now.

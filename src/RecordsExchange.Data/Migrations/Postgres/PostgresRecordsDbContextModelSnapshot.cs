@@ -692,6 +692,10 @@ namespace RecordsExchange.Data.Migrations.Postgres
                     b.Property<long?>("DetainerId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("FederalFelonyWarrantNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long?>("InterviewRequestId")
                         .HasColumnType("bigint");
 

@@ -699,6 +699,10 @@ namespace RecordsExchange.Data.Migrations.SqlServer
                     b.Property<long?>("DetainerId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("FederalFelonyWarrantNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<long?>("InterviewRequestId")
                         .HasColumnType("bigint");
 

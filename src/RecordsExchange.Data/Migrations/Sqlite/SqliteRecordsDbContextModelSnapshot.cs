@@ -681,6 +681,10 @@ namespace RecordsExchange.Data.Migrations.Sqlite
                     b.Property<long?>("DetainerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FederalFelonyWarrantNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("InterviewRequestId")
                         .HasColumnType("INTEGER");
 

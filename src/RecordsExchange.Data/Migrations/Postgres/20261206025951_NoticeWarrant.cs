@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace RecordsExchange.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class NoticeWarrant : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "FederalFelonyWarrantNumber",
+                table: "SubjectNotices",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "FederalFelonyWarrantNumber",
+                table: "SubjectNotices");
+        }
+    }
+}
