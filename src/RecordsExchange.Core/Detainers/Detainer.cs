@@ -37,6 +37,14 @@ public sealed class Detainer
     public required string Reason { get; set; }
     public required string PolicyHash { get; set; }
 
+    /// <summary>
+    /// What the policy decides a release notification on this detainer from, today: the agency, purpose
+    /// and legal basis the detainer came with, the warrant it stated, and the person's record.
+    /// </summary>
+    public PolicyInput ReleaseNotificationInput(Records.Person person, DateOnly today) =>
+        new(PolicyMethod.ReleaseNotification, ClientId, PurposeCode, Enum.Parse<Protos.V1.LegalBasis>(LegalBasis), person.Charges, today,
+            Registrant: person.SexArsonRegistrant, FederalFelonyWarrant: FederalFelonyWarrantNumber);
+
     /// <summary>What the county answers it will do: a permitted transfer request is a transfer, any other permitted request a notification.</summary>
     public static DetainerAction CountyActionOf(DetainerRequestType type, bool permitted) =>
         !permitted ? DetainerAction.WillNotComply : type == DetainerRequestType.Transfer ? DetainerAction.WillTransfer : DetainerAction.WillNotify;

@@ -75,9 +75,7 @@ public sealed class ReleaseNotificationDelivery(
         await call.EnsureStillAdmittedAsync(cancellationToken);
         // A stream lives long: each delivery is decided under the policy in force when it goes out.
         var policy = policies.Current;
-        var decision = policy.Decide(new PolicyInput(PolicyMethod.ReleaseNotification, detainer.ClientId, detainer.PurposeCode,
-            Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime),
-            Registrant: person.SexArsonRegistrant, FederalFelonyWarrant: detainer.FederalFelonyWarrantNumber));
+        var decision = policy.Decide(detainer.ReleaseNotificationInput(person, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
         var entry = DeliveryEntry(notification, decision);
         entry.Describe(SubjectBands.Of(person, time.GetUtcNow()));
         if (!decision.Permitted)

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
 using RecordsExchange.Core.Interviews;
-using RecordsExchange.Core.Policy;
 using RecordsExchange.Core.Requests;
 using RecordsExchange.Data.Custody;
 using RecordsExchange.Protos.V1;
@@ -57,8 +56,7 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         // Decided under the policy in force now, for the agency the detainer came from, as the detainer asked.
         var result = await writer.SetScheduledReleaseAsync(request.EventId, Sha256(request), request.BookingNumber, request.ScheduledReleaseDate?.ToDateOnly(),
-            (detainer, person) => policy.Decide(new PolicyInput(PolicyMethod.ReleaseNotification, detainer.ClientId, detainer.PurposeCode,
-                Enum.Parse<LegalBasis>(detainer.LegalBasis), person.Charges, today, Registrant: person.SexArsonRegistrant, FederalFelonyWarrant: detainer.FederalFelonyWarrantNumber)),
+            (detainer, person) => policy.Decide(detainer.ReleaseNotificationInput(person, today)),
             context.CancellationToken);
         if (result.NotificationsQueued > 0)
         {
@@ -127,19 +125,16 @@ public sealed class IngestGrpcService(IngestWriter writer, CallContext call, Cal
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private static Domain.Charge MapToCharge(UpsertChargeRequest request)
-    {
-        var citation = IngestValidator.CitationOf(request);
-        var charge = MapCharge(request);
-        (charge.StatuteCode, charge.StatuteSection, charge.StatuteSubdivision) = (citation?.Code, citation?.Section, citation?.Subdivision);
-        charge.Statute = request.Statute.Length > 0 ? request.Statute : citation!.ToString();
-        return charge;
-    }
+    private static Domain.Charge MapToCharge(UpsertChargeRequest request) => MapToCharge(request, IngestValidator.CitationOf(request));
 
-    private static Domain.Charge MapCharge(UpsertChargeRequest request) => new()
+    private static Domain.Charge MapToCharge(UpsertChargeRequest request, Core.Statutes.StatuteCitation? citation) => new()
     {
         ExternalId = request.ChargeId,
-        Statute = request.Statute,
+        // Validation guarantees a citation whenever the text is empty.
+        Statute = request.Statute.Length > 0 ? request.Statute : citation!.ToString(),
+        StatuteCode = citation?.Code,
+        StatuteSection = citation?.Section,
+        StatuteSubdivision = citation?.Subdivision,
         FederalAggravatedFelony = request.FederalAggravatedFelony,
         Description = request.Description,
         Category = request.OffenseCategory == OffenseCategory.Unspecified ? Domain.OffenseCategory.Other : (Domain.OffenseCategory)(int)request.OffenseCategory,

@@ -99,10 +99,10 @@ public sealed class RecordsQueries(RecordsReader reader, ReleaseDateNotices noti
     /// quotas, and records the decision. Over quota throws; a refusal is returned, for the steps that
     /// answer one with what the county will not do.
     /// </summary>
-    internal PolicyDecision DecideCounted(PolicyMethod method, IAgencyRequest request, long personId, Person person, DetainerRequestType? requestType = null, string? federalFelonyWarrant = null)
+    internal PolicyDecision DecideCounted(PolicyMethod method, IAgencyRequest request, long personId, Person person)
     {
         var input = new PolicyInput(method, call.ClientId, request.Context.PurposeCode, request.Context.LegalBasis, person.Charges,
-            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId), requestType, person.SexArsonRegistrant, federalFelonyWarrant);
+            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), quotas.Record(call.ClientId, personId), Registrant: person.SexArsonRegistrant);
         using var span = Operations.OperationsExtensions.Spans.StartActivity("recordsexchange.policy");
         var decision = call.Policy.Decide(input);
         span?.SetTag("recordsexchange.rule", decision.RuleId);
